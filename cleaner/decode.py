@@ -1,0 +1,71 @@
+"""Turn input bytes into text, finding the encoding from the bytes themselves."""
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+import regex
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_HTML_CHARSET = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", regex.I)
+_XML_ENCODING = regex.compile(rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", regex.I)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can recognise (a binary file, say)."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """Binary content: NUL bytes or many control characters in the first few kilobytes
+    (UTF-16/32 text is recognised by its BOM before this is asked)."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return b"\x00" in sample or controls / len(sample) > 0.05
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    head = data[:4096]
+    match = _HTML_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, html: bool = False) -> str:
+    """Decode a document.
+
+    A BOM decides; otherwise valid UTF-8 is UTF-8 (a page that declares latin-1 but holds
+    UTF-8 is common, the reverse never decodes cleanly); then the page's own declaration if it
+    decodes without errors; then charset detection.
+
+    >>> decode_bytes("Привет, как дела? Всё хорошо.".encode("cp1251"))
+    'Привет, как дела? Всё хорошо.'
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if looks_binary(data):
+        raise DecodeError("binary content (NUL or control bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if html and (declared := declared_html_charset(data)):
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise DecodeError("could not recognise the text encoding")
+    return str(best)

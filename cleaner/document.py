@@ -1,0 +1,52 @@
+"""The data that flows through the pipeline: one input document, its lines, and the result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Removal:
+    """One piece of text a rule took out: a whole line, or a fragment stripped from a line."""
+
+    rule: str
+    text: str
+    line: int  # 1-based line number in the repaired text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "text": self.text, "line": self.line}
+
+
+@dataclass
+class Line:
+    """A line of the repaired document and the verdict the rules gave it."""
+
+    number: int  # 1-based
+    text: str
+    removed_by: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.removed_by is None
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class CleanResult:
+    """What cleaning one document gives: the clean text, its metadata and every removal."""
+
+    text: str
+    metadata: dict[str, Any]
+    removed: list[Removal] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)  # every input line with its verdict (for explain)
+    warnings: list[str] = field(default_factory=list)  # rules skipped for this document, and why
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "metadata": self.metadata,
+            "removed": [r.as_dict() for r in self.removed],
+        }

@@ -1,0 +1,50 @@
+"""Metadata detected from the clean text: language, title, word count."""
+from __future__ import annotations
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+from .document import Line
+from .textstats import word_count
+
+# langdetect samples at random; a fixed seed makes the same text give the same answer every run.
+DetectorFactory.seed = 0
+
+# langdetect reads this many characters at most; a sample from the start, middle and end of a
+# long document gives the same answer at a fraction of the cost.
+LANGUAGE_SAMPLE_CHARS = 3000
+
+
+def _language_sample(text: str) -> str:
+    if len(text) <= LANGUAGE_SAMPLE_CHARS:
+        return text
+    third = LANGUAGE_SAMPLE_CHARS // 3
+    middle = len(text) // 2
+    return " ".join((text[:third], text[middle - third // 2: middle + third // 2], text[-third:]))
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text to tell.
+
+    >>> detect_language("Putin said he would like to invite his counterpart to an online meeting.")
+    'en'
+    >>> detect_language("12345 --- !!!") is None
+    True
+    """
+    sample = _language_sample(text)
+    try:
+        guesses = detect_langs(sample)
+    except LangDetectException:
+        return None
+    if not guesses:
+        return None
+    return guesses[0].lang.split("-")[0]
+
+
+def first_line_title(lines: list[Line], max_words: int = 20) -> str | None:
+    """The first kept line, when it is short enough to be a headline."""
+    for line in lines:
+        if line.kept and not line.blank:
+            n = word_count(line.text)
+            return line.text.strip() if 1 <= n <= max_words else None
+    return None

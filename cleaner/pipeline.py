@@ -1,0 +1,98 @@
+"""Clean one document: the Python API that the CLI, batch runs and pipelines all use.
+
+    >>> from cleaner import Cleaner
+    >>> result = Cleaner().clean_text(" date 2021-03-19 Talks\\nPutin spoke.\\nPhoto: Reuters")
+    >>> result.text, result.metadata["date"], [r.rule for r in result.removed]
+    ('Putin spoke.', '2021-03-19', ['header-date-title', 'photo-credit'])
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from .decode import decode_bytes
+from .document import CleanResult, Line
+from .engine import apply_rules, kept_text, ordered_rules, split_lines
+from .extract import extract_html
+from .metadata import detect_language, first_line_title
+from .repair import repair_text
+from .rulekinds import Context
+from .rulesets import RuleSet, resolve_rulesets
+from .textstats import word_count
+
+
+class Cleaner:
+    """Rule sets compiled once, then any number of documents cleaned with them.
+
+    `rules` adds rule files or folders to the bundled ones; `use_default_rules=False` leaves
+    the bundled ones out. Pass `rulesets` to use already-loaded rule sets as they are.
+    """
+
+    def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
+                 rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0):
+        self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
+        self.pattern_timeout = pattern_timeout
+
+    def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
+        """The rule sets that apply to a (repaired) document, each with the reason."""
+        found = []
+        for ruleset in self.rulesets:
+            reason = ruleset.why_applies(text, url, path)
+            if reason:
+                found.append((ruleset, reason))
+        return found
+
+    def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
+                   page_metadata: dict[str, Any] | None = None) -> CleanResult:
+        """Clean plain text (one paragraph or item a line)."""
+        repaired = repair_text(text)
+        lines = split_lines(repaired)
+        applicable = self.applicable(repaired, url, path)
+        ctx = Context(pattern_timeout=self.pattern_timeout)
+        apply_rules(lines, ordered_rules([rs for rs, _ in applicable]), ctx)
+        clean = kept_text(lines)
+        metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
+        ctx.removals.sort(key=lambda r: r.line)
+        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings)
+
+    def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None) -> CleanResult:
+        """Extract the main text of an HTML page with trafilatura, then clean it like text."""
+        if isinstance(html, bytes):
+            html = decode_bytes(html, html=True)
+        page = extract_html(html, url=url)
+        return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
+                               page_metadata=page.metadata)
+
+    def clean_bytes(self, data: bytes, *, html: bool = False, url: str | None = None,
+                    path: str | None = None) -> CleanResult:
+        """Decode raw bytes (encoding found from the bytes) and clean them."""
+        if html:
+            return self.clean_html(data, url=url, path=path)
+        return self.clean_text(decode_bytes(data), url=url, path=path)
+
+    def repair(self, text: str) -> str:
+        """The repaired text, with nothing removed."""
+        return repair_text(text)
+
+    @staticmethod
+    def _metadata(clean: str, lines: list[Line], ctx: Context, applicable: list[tuple[RuleSet, str]],
+                  url: str | None, page: dict[str, Any]) -> dict[str, Any]:
+        captured = dict(ctx.metadata)
+        site_sets = [rs.name for rs, _ in applicable if rs.is_site]
+        domain = urlsplit(url).hostname if url else None
+        language = detect_language(clean) or page.get("page_language")
+        metadata: dict[str, Any] = {
+            "title": captured.pop("title", None) or page.get("title") or first_line_title(lines),
+            "date": captured.pop("date", None) or page.get("date"),
+            "language": language,
+            "site": site_sets[0] if site_sets else (domain.removeprefix("www.") if domain else page.get("sitename")),
+            "url": url,
+            "words": word_count(clean),
+        }
+        for key in ("author", "sitename", "page_language"):
+            if page.get(key):
+                metadata[key] = page[key]
+        metadata.update({k: v for k, v in captured.items() if k not in metadata})
+        metadata["rulesets"] = [rs.name for rs, _ in applicable]
+        return metadata

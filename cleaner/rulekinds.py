@@ -1,0 +1,287 @@
+"""The kinds of rule the engine knows. A rule file names a kind and gives its settings; the
+engine never knows which site a rule is for.
+
+Every kind works on the document's lines and only looks at lines no earlier rule removed.
+A kind's `phase` orders the work: fields are captured first, then lines and fragments are
+dropped, then blocks, then the shape-based kinds that judge what is left.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import regex
+
+from .dates import to_iso_date
+from .document import Line, Removal
+from .textstats import is_prose, looks_like_title, normalized, word_count
+
+
+class PatternTimeout(Exception):
+    """A rule's pattern ran past its time limit on one document."""
+
+    def __init__(self, rule_id: str):
+        super().__init__(rule_id)
+        self.rule_id = rule_id
+
+
+@dataclass
+class Context:
+    """What rules share while cleaning one document."""
+
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removals: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pattern_timeout: float = 2.0
+
+    def drop(self, line: Line, rule_id: str) -> None:
+        line.removed_by = rule_id
+        self.removals.append(Removal(rule_id, line.text, line.number))
+
+
+def kept_lines(lines: list[Line]) -> list[Line]:
+    """Lines still in the document, blank ones left out."""
+    return [line for line in lines if line.kept and not line.blank]
+
+
+@dataclass
+class Option:
+    """One setting a rule kind accepts in YAML."""
+
+    type: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    help: str = ""
+
+
+class Rule:
+    """Base of every rule kind: id, description and the compiled settings."""
+
+    kind: ClassVar[str]
+    phase: ClassVar[int]
+    summary: ClassVar[str]
+    options: ClassVar[dict[str, Option]] = {}
+
+    def __init__(self, rule_id: str, description: str, settings: dict[str, Any], compile_pattern):
+        self.id = rule_id
+        self.description = description
+        self.enabled = settings.get("enabled", True)
+        self.settings = {name: settings.get(name, opt.default) for name, opt in self.options.items()}
+        flags = (regex.IGNORECASE if self.settings.get("ignore_case") else 0) | (
+            regex.VERBOSE if self.settings.get("verbose") else 0)
+        self.patterns = {
+            name: compile_pattern(self.settings[name], flags)
+            for name, opt in self.options.items()
+            if name in PATTERN_OPTIONS and self.settings.get(name) is not None
+        }
+
+    def search(self, name: str, text: str, ctx: Context) -> regex.Match[str] | None:
+        try:
+            return self.patterns[name].search(text, timeout=ctx.pattern_timeout)
+        except TimeoutError:
+            raise PatternTimeout(self.id) from None
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        """Judge the lines; return True when anything changed."""
+        raise NotImplementedError
+
+
+PATTERN_OPTIONS = {"pattern", "start", "stop"}
+_IGNORE_CASE = Option(bool, False, help="Match letters regardless of case.")
+_VERBOSE = Option(bool, False, help="Ignore white space and #-comments in patterns (write spaces as \\s or [ ]), "
+                                    "so a long pattern can be folded over several YAML lines.")
+_MIN_WORDS = Option(int, 0, help="Only lines with at least this many words.")
+_MAX_WORDS = Option(int, 10_000, help="Only lines with at most this many words.")
+
+
+def _within_word_limits(rule: Rule, text: str) -> bool:
+    n = word_count(text)
+    return rule.settings["min_words"] <= n <= rule.settings["max_words"]
+
+
+class CaptureRule(Rule):
+    kind = "capture"
+    phase = 0
+    summary = "Capture named groups of a pattern into metadata (dates normalised to ISO 8601) and drop the line."
+    options = {
+        "pattern": Option(str, required=True, help="Regex with named groups, e.g. (?P<date>...) (?P<title>...)."),
+        "ignore_case": _IGNORE_CASE,
+        "verbose": _VERBOSE,
+        "drop": Option(bool, True, help="Drop the line once captured."),
+        "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        candidates = kept_lines(lines)
+        if self.settings["first_lines"]:
+            candidates = candidates[: self.settings["first_lines"]]
+        changed = False
+        for line in candidates:
+            match = self.search("pattern", line.text, ctx)
+            if not match:
+                continue
+            for name, value in match.groupdict().items():
+                if value is None or not value.strip():
+                    continue
+                value = value.strip()
+                if name == "date":
+                    value = to_iso_date(value)
+                if value and name not in ctx.metadata:
+                    ctx.metadata[name] = value
+            if self.settings["drop"]:
+                ctx.drop(line, self.id)
+                changed = True
+        return changed
+
+
+class DropLineRule(Rule):
+    kind = "drop-line"
+    phase = 1
+    summary = "Drop every line the pattern matches."
+    options = {
+        "pattern": Option(str, required=True, help="Regex searched in each line (anchor it with ^ and $)."),
+        "ignore_case": _IGNORE_CASE,
+        "verbose": _VERBOSE,
+        "min_words": _MIN_WORDS,
+        "max_words": _MAX_WORDS,
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        changed = False
+        for line in kept_lines(lines):
+            if _within_word_limits(self, line.text) and self.search("pattern", line.text, ctx):
+                ctx.drop(line, self.id)
+                changed = True
+        return changed
+
+
+class StripRule(Rule):
+    kind = "strip"
+    phase = 1
+    summary = "Cut what the pattern matches out of a line and keep the rest (a line left empty is dropped)."
+    options = {
+        "pattern": Option(str, required=True, help="Regex for the fragment to cut."),
+        "ignore_case": _IGNORE_CASE,
+        "verbose": _VERBOSE,
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        changed = False
+        for line in kept_lines(lines):
+            fragments: list[str] = []
+            rest = line.text
+            while (match := self.search("pattern", rest, ctx)) and match.end() > match.start():
+                fragments.append(match.group(0))
+                rest = rest[: match.start()] + rest[match.end():]
+            if not fragments:
+                continue
+            changed = True
+            if not regex.search(r"[\p{L}\p{N}]", rest):
+                ctx.drop(line, self.id)
+                continue
+            for fragment in fragments:
+                ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
+            line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
+        return changed
+
+
+class DropBlockRule(Rule):
+    kind = "drop-block"
+    phase = 2
+    summary = ("Drop a heading line and the list that follows it, up to the next line of prose "
+               "(a sentence of running text) or the end of the document.")
+    options = {
+        "start": Option(str, required=True, help="Regex for the heading that opens the block."),
+        "stop": Option(str, None, help="Regex for a line that ends the block (it is kept)."),
+        "ignore_case": _IGNORE_CASE,
+        "verbose": _VERBOSE,
+        "max_lines": Option(int, 60, help="Drop at most this many lines after the heading."),
+        "max_words": Option(int, 12, help="The heading has at most this many words."),
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        candidates = kept_lines(lines)
+        changed = False
+        i = 0
+        while i < len(candidates):
+            heading = candidates[i]
+            if word_count(heading.text) > self.settings["max_words"] or not self.search("start", heading.text, ctx):
+                i += 1
+                continue
+            ctx.drop(heading, self.id)
+            changed = True
+            taken = 0
+            i += 1
+            while i < len(candidates) and taken < self.settings["max_lines"]:
+                line = candidates[i]
+                if is_prose(line.text):
+                    break
+                if "stop" in self.patterns and self.search("stop", line.text, ctx):
+                    break
+                ctx.drop(line, self.id)
+                taken += 1
+                i += 1
+        return changed
+
+
+class DropTitleRunRule(Rule):
+    kind = "drop-title-run"
+    phase = 3
+    summary = ("Drop runs of consecutive headline-shaped lines (a related-stories list with no heading) "
+               "that sit before or after the article's prose.")
+    options = {
+        "min_run": Option(int, 3, help="How many headline-shaped lines in a row make a list."),
+        "min_words": Option(int, 4, help="A headline has at least this many words."),
+        "max_words": Option(int, 16, help="A headline has at most this many words."),
+        "anywhere": Option(bool, False, help="Also drop runs with prose on both sides (lists inside the article)."),
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        candidates = kept_lines(lines)
+        is_title = [looks_like_title(line.text, self.settings["min_words"], self.settings["max_words"])
+                    for line in candidates]
+        prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
+        changed = False
+        i = 0
+        while i < len(candidates):
+            if not is_title[i]:
+                i += 1
+                continue
+            end = i
+            while end < len(candidates) and is_title[end]:
+                end += 1
+            inside_article = any(p < i for p in prose_at) and any(p >= end for p in prose_at)
+            if end - i >= self.settings["min_run"] and (self.settings["anywhere"] or not inside_article):
+                for line in candidates[i:end]:
+                    ctx.drop(line, self.id)
+                changed = True
+            i = end
+        return changed
+
+
+class CollapseRepeatsRule(Rule):
+    kind = "collapse-repeats"
+    phase = 4
+    summary = "Drop a line that repeats one of the few lines just before it (a title printed twice)."
+    options = {
+        "window": Option(int, 3, help="How many preceding non-blank lines to compare with."),
+        "min_chars": Option(int, 8, help="Ignore lines shorter than this."),
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        recent: list[str] = []
+        changed = False
+        for line in kept_lines(lines):
+            key = normalized(line.text)
+            if len(key) >= self.settings["min_chars"] and key in recent:
+                ctx.drop(line, self.id)
+                changed = True
+                continue
+            recent = (recent + [key])[-self.settings["window"]:]
+        return changed
+
+
+RULE_KINDS: dict[str, type[Rule]] = {
+    cls.kind: cls
+    for cls in (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule)
+}

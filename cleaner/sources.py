@@ -1,0 +1,145 @@
+"""Find the documents to clean: files, folders (walked lazily, in sorted order), JSONL streams
+and stdin. Yields one item per document, or one failure naming the document and the reason,
+so a bad document never stops the others."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WALKED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+@dataclass
+class InputItem:
+    """One document to clean."""
+
+    id: str
+    kind: str  # "text" or "html"
+    content: bytes | str  # raw bytes from a file, a string from a JSONL field
+    source: str  # where it came from, for messages: a path, or path:line for JSONL
+    path: str | None = None  # the file path, for rule sets that select by path glob
+    url: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the JSONL record's fields, passed through
+
+
+@dataclass
+class InputFailure:
+    """A document that could not even be read; it still gets an error record."""
+
+    id: str
+    source: str
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+Input = InputItem | InputFailure
+
+
+def _kind_for(path: Path) -> str:
+    return "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under `folder` with a known suffix, sorted, without following symlinked folders
+    (a link loop cannot trap the walk)."""
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=None):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root, name)
+            if path.suffix.lower() in WALKED_SUFFIXES:
+                yield path
+
+
+def _read_file(path: Path, doc_id: str) -> Iterator[Input]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _read_jsonl_file(path, doc_id)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        yield InputFailure(doc_id, str(path), f"cannot read file: {err.strerror or err}")
+        return
+    yield InputItem(doc_id, _kind_for(path), data, str(path), path=str(path))
+
+
+def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:
+    try:
+        stream = path.open("rb")
+    except OSError as err:
+        yield InputFailure(name, str(path), f"cannot read file: {err.strerror or err}")
+        return
+    with stream:
+        yield from read_jsonl(stream, str(path))
+
+
+def read_jsonl(stream: BinaryIO, source: str) -> Iterator[Input]:
+    """Records of a JSONL stream, one line at a time."""
+    for number, raw in enumerate(stream, start=1):
+        where = f"{source}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            yield InputFailure(where, where, f"line {number} is not valid JSON: {err}")
+            continue
+        if not isinstance(record, dict):
+            yield InputFailure(where, where, f"line {number} is not a JSON object")
+            continue
+        doc_id = record.get("id")
+        doc_id = where if doc_id is None else str(doc_id)
+        url = record.get("url")
+        if "html" in record and isinstance(record["html"], str):
+            kind, content = "html", record["html"]
+        elif "text" in record and isinstance(record["text"], str):
+            kind, content = "text", record["text"]
+        elif "text" in record or "html" in record:
+            yield InputFailure(doc_id, where, f"line {number}: 'text'/'html' must be a string", record)
+            continue
+        else:
+            yield InputFailure(doc_id, where, f"line {number}: record has neither 'text' nor 'html'", record)
+            continue
+        yield InputItem(doc_id, kind, content, where, path=source,
+                        url=url if isinstance(url, str) else None, fields=record)
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:5000].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
+
+
+def _read_stdin() -> Iterator[Input]:
+    """stdin holds a JSONL stream (read record by record), or one HTML or text document."""
+    stream = sys.stdin.buffer
+    if stream.peek(64).lstrip()[:1] == b"{":
+        yield from read_jsonl(stream, "<stdin>")
+        return
+    data = stream.read()
+    yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>")
+
+
+def iter_inputs(paths: list[str]) -> Iterator[Input]:
+    """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
+
+    A document's id is the JSONL record's `id`, or the file's path relative to the folder given
+    (its name, for a file given directly).
+    """
+    for raw in paths:
+        if raw == "-":
+            yield from _read_stdin()
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _read_file(file, file.relative_to(path).as_posix())
+        elif path.exists():
+            yield from _read_file(path, path.name)
+        else:
+            yield InputFailure(raw, raw, "no such file or folder")
