@@ -189,7 +189,11 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
         problems.append(RuleProblem(file, line, "", "a rule must be a mapping with id, kind, description"))
         return None
     rule_id = spec.get("id")
-    if not isinstance(rule_id, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
+    if not isinstance(rule_id, str):
+        problems.append(RuleProblem(file, line, str(rule_id), f"rule id must be a string, got {rule_id!r} "
+                                    "(quote it: YAML reads words like off, no and yes as booleans)"))
+        return None
+    if not regex.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
         problems.append(RuleProblem(file, line, str(rule_id or ""),
                                     "rule id must be lowercase letters, digits, '.', '_' or '-'"))
         return None
@@ -374,11 +378,25 @@ def _check_unique(rulesets: list[RuleSet], problems: list[RuleProblem]) -> None:
 
 
 @lru_cache(maxsize=8)
-def _cached_rulesets(paths: tuple[str, ...]) -> tuple[RuleSet, ...]:
+def _cached_rulesets(paths: tuple[str, ...], _stamp: tuple) -> tuple[RuleSet, ...]:
     return tuple(load_rulesets(paths))
 
 
+def _stamp(paths: tuple[str, ...]) -> tuple:
+    """What the cache is keyed on besides the paths: each rule file's size and modification time,
+    so an edited rule file is loaded again."""
+    stamp = []
+    for path in rule_files(paths):
+        try:
+            st = path.stat()
+            stamp.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append((str(path), None, None))
+    return tuple(stamp)
+
+
 def resolve_rulesets(extra: Iterable[str | os.PathLike[str]] = (), use_defaults: bool = True) -> list[RuleSet]:
-    """The bundled rule sets (unless turned off) followed by the user's, loaded once per process."""
-    paths = ([str(default_rules_dir())] if use_defaults else []) + [os.fspath(p) for p in extra]
-    return list(_cached_rulesets(tuple(paths)))
+    """The bundled rule sets (unless turned off) followed by the user's, compiled once per process
+    (again only when a rule file changes)."""
+    paths = tuple(([str(default_rules_dir())] if use_defaults else []) + [os.fspath(p) for p in extra])
+    return list(_cached_rulesets(paths, _stamp(paths)))

@@ -46,6 +46,12 @@ def _kind_for(path: Path) -> str:
     return "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
 
 
+def is_expectation(path: Path) -> bool:
+    """NAME.expected.txt beside NAME.txt is a golden expectation for `cleaner rules test`, not a
+    document: folder walks skip it."""
+    return ".expected." in path.name
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Files under `folder` with a known suffix, sorted, without following symlinked folders
     (a link loop cannot trap the walk)."""
@@ -53,7 +59,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         dirs.sort()
         for name in sorted(files):
             path = Path(root, name)
-            if path.suffix.lower() in WALKED_SUFFIXES:
+            if path.suffix.lower() in WALKED_SUFFIXES and not is_expectation(path):
                 yield path
 
 

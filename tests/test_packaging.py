@@ -1,0 +1,29 @@
+"""The bundled rule sets ship inside the wheel: an installed cleaner finds them from any folder."""
+import os
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+
+def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
+                   check=True, capture_output=True, timeout=600)
+    [wheel] = wheels.glob("cleaner-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cleaner/default_rules/generic/related.yaml" in names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=600)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # The installed copy comes first on the path; the dependencies come from this environment.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target)] + sys.path))
+    code = ("import cleaner, cleaner.rulesets as r; print(cleaner.__file__); print(r.default_rules_dir()); "
+            "print(cleaner.Cleaner().clean_text('Sentence of the story.\\nPhotos').text)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout.splitlines()
+    assert out[0].startswith(str(target)) and out[1].startswith(str(target))
+    assert out[2] == "Sentence of the story."

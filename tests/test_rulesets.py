@@ -1,0 +1,119 @@
+"""Loading rule files: broken ones are refused with file, line and rule id."""
+import textwrap
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.rulesets import RuleError, load_rulesets
+
+
+def write(tmp_path, name, body):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+GOOD_RULE = """\
+  - id: {id}
+    kind: drop-line
+    description: Drop the word Photos.
+    pattern: '^Photos$'
+    examples:
+      - drop: "Photos"
+      - keep: "Photos of the meeting."
+"""
+
+
+def problems_for(tmp_path, body):
+    path = write(tmp_path, "site.yaml", body)
+    with pytest.raises(RuleError) as err:
+        load_rulesets([path])
+    return [str(p) for p in err.value.problems], str(path)
+
+
+def test_good_rule_file_loads(tmp_path):
+    path = write(tmp_path, "ok.yaml", "name: ok\ndescription: fine\nrules:\n" + GOOD_RULE.format(id="ok-photos"))
+    [ruleset] = load_rulesets([path])
+    assert [r.id for r in ruleset.rules] == ["ok-photos"]
+
+
+def test_bad_regex_names_file_line_and_rule(tmp_path):
+    problems, path = problems_for(tmp_path, """\
+        name: bad
+        description: bad regex
+        rules:
+          - id: broken-regex
+            kind: drop-line
+            description: x
+            pattern: '(unclosed'
+            examples: [{drop: a}, {keep: b}]
+        """)
+    assert problems == [f"{path}:4: broken-regex: 'pattern' is not a valid regex: missing ) at position 9"]
+
+
+def test_failing_example_is_refused(tmp_path):
+    problems, path = problems_for(tmp_path, """\
+        name: bad
+        description: example fails
+        rules:
+          - id: photos-only
+            kind: drop-line
+            description: x
+            pattern: '^Photos$'
+            examples:
+              - drop: "Video"
+              - keep: "Photos of it"
+        """)
+    assert problems == [f"{path}:9: photos-only: example fails: should drop but keeps 'Video'"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("name: x\ndescription: y\nrules: [\n", "invalid YAML"),
+    ("name: x\ndescription: y\nrules: []\ncolour: red\n", "unknown key 'colour'"),
+    ("name: x\ndescription: y\nrules:\n  - id: a\n    kind: nope\n", "unknown kind 'nope'"),
+    ("name: x\ndescription: y\nrules:\n  - id: a\n    kind: drop-line\n    description: d\n    pattern: x\n    colour: 1\n"
+     "    examples: [{drop: x}, {keep: y}]\n", "unknown key 'colour' for kind drop-line"),
+    ("name: x\ndescription: y\nrules:\n  - id: a\n    kind: drop-line\n    description: d\n    pattern: x\n",
+     "needs 'examples'"),
+    ("name: x\ndescription: y\nrules:\n  - !!python/object:os.system {}\n", "invalid YAML"),
+])
+def test_broken_files_are_refused(tmp_path, body, expected):
+    problems, path = problems_for(tmp_path, body)
+    assert any(expected in p and p.startswith(path + ":") for p in problems), problems
+
+
+def test_duplicate_rule_id_across_files(tmp_path):
+    write(tmp_path, "a.yaml", "name: a\ndescription: a\nrules:\n" + GOOD_RULE.format(id="same-id"))
+    write(tmp_path, "b.yaml", "name: b\ndescription: b\nrules:\n" + GOOD_RULE.format(id="same-id"))
+    with pytest.raises(RuleError) as err:
+        load_rulesets([tmp_path])
+    assert any("same-id: duplicate rule id" in str(p) for p in err.value.problems)
+
+
+def test_site_ruleset_selects_by_domain_path_and_marker(tmp_path):
+    write(tmp_path, "site.yaml", """\
+        name: example.org
+        description: a site
+        match:
+          domains: [example.org]
+          paths: ["*/example/*"]
+          markers: ['Example Daily']
+        rules:
+          - id: example-footer
+            kind: drop-line
+            description: The site's footer.
+            pattern: '^Example footer$'
+            examples: [{drop: "Example footer"}, {keep: "An article line."}]
+        """)
+    cleaner = Cleaner(rules=[tmp_path], use_default_rules=False)
+    text = "An article line.\nExample footer"
+    assert cleaner.clean_text(text).text == text
+    assert cleaner.clean_text(text, url="https://news.example.org/a").text == "An article line."
+    assert cleaner.clean_text(text, path="/data/example/a.txt").metadata["site"] == "example.org"
+    assert cleaner.clean_text(text + "\n(c) Example Daily").text == "An article line.\n(c) Example Daily"
+
+
+def test_url_domain_is_the_site_when_no_site_ruleset_matches(cleaner):
+    result = cleaner.clean_text("Some text of an article.", url="https://www.unknown-news.net/x")
+    assert result.metadata["site"] == "unknown-news.net"
+    assert result.metadata["url"] == "https://www.unknown-news.net/x"
