@@ -281,7 +281,12 @@ class CollapseRepeatsRule(Rule):
         return changed
 
 
-RULE_KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls
-    for cls in (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule)
-}
+def _all_kinds() -> dict[str, type[Rule]]:
+    from .offtopic import DropOffTopicRule  # a kind of its own module: it needs stopword lists
+
+    kinds = (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule,
+             DropOffTopicRule)
+    return {cls.kind: cls for cls in kinds}
+
+
+RULE_KINDS: dict[str, type[Rule]] = _all_kinds()

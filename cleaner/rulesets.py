@@ -179,6 +179,8 @@ def _compile(pattern: str, flags: int, defines: dict[str, str]) -> regex.Pattern
 def _check_type(value: Any, expected: type | tuple[type, ...]) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, expected)
 
 

@@ -33,6 +33,7 @@ def _removed(cleaner, stem):
     ("000", "copyright-line", "Copyright © 2021 People's Daily Online. All Rights Reserved."),
     ("001", "repeated-line", "Putin Invites Biden to Virtual Talks"),
     ("001", "related-block", "Related Articles"),
+    ("001", "off-topic-paragraph", "HSE reduce weekly vaccine target by 30,000 as AstraZeneca usage paused"),
     ("002", "agency-signature", "(MTI)"),
     ("002", "photo-credit", "Photo: MTI"),
     ("003", "dateline", "Tuesday 23 March 2021 - 00:03"),
