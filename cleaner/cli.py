@@ -83,7 +83,9 @@ def clean(
         typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
 
     try:
-        summary = run_batch(cleaner, iter_inputs(paths), writer.write, report_error)
+        # An output folder or file inside an input folder is not walked: a run never reads its own output.
+        exclude = [output] if output is not None else []
+        summary = run_batch(cleaner, iter_inputs(paths, exclude=exclude), writer.write, report_error)
     except BaseException:
         writer.abort()
         raise

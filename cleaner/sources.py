@@ -52,37 +52,73 @@ def is_expectation(path: Path) -> bool:
     return ".expected." in path.name
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under `folder` with a known suffix, sorted, without following symlinked folders
-    (a link loop cannot trap the walk)."""
-    for root, dirs, files in os.walk(folder, followlinks=False, onerror=None):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(root, name)
-            if path.suffix.lower() in WALKED_SUFFIXES and not is_expectation(path):
-                yield path
+def printable(name: str) -> str:
+    """A file name fit for ids, JSON and messages: bytes that are not UTF-8 shown as \\xNN.
+
+    >>> printable(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
+    """Files under `folder` with a known suffix, in sorted order, depth first.
+
+    Iterative, so a very deep tree cannot exhaust the stack; symlinked folders are not followed,
+    so a link loop cannot trap the walk; a folder that cannot be listed, or a link to nothing,
+    becomes a failure rather than vanishing from the count. Folders in `exclude` (the output
+    folder or file, when it sits inside an input folder) are skipped.
+    """
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as err:
+            where = printable(str(current))
+            yield InputFailure(where, where, f"cannot list folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if path.resolve() not in exclude:
+                        subfolders.append(path)
+                    continue
+                wanted = path.suffix.lower() in WALKED_SUFFIXES and not is_expectation(path)
+                if wanted and exclude and path.resolve() in exclude:
+                    continue
+                if wanted and (entry.is_file() or entry.is_symlink()):
+                    yield path  # a dangling or looping link fails when read, with its reason
+            except OSError as err:
+                where = printable(str(path))
+                yield InputFailure(where, where, f"cannot inspect: {err.strerror or err}")
+        pending.extend(reversed(subfolders))
 
 
 def _read_file(path: Path, doc_id: str) -> Iterator[Input]:
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl_file(path, doc_id)
         return
+    source = printable(str(path))
     try:
         data = path.read_bytes()
     except OSError as err:
-        yield InputFailure(doc_id, str(path), f"cannot read file: {err.strerror or err}")
+        yield InputFailure(doc_id, source, f"cannot read file: {err.strerror or err}")
         return
-    yield InputItem(doc_id, _kind_for(path), data, str(path), path=str(path))
+    yield InputItem(doc_id, _kind_for(path), data, source, path=str(path))
 
 
 def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:
     try:
         stream = path.open("rb")
     except OSError as err:
-        yield InputFailure(name, str(path), f"cannot read file: {err.strerror or err}")
+        yield InputFailure(name, printable(str(path)), f"cannot read file: {err.strerror or err}")
         return
     with stream:
-        yield from read_jsonl(stream, str(path))
+        yield from read_jsonl(stream, printable(str(path)))
 
 
 def read_jsonl(stream: BinaryIO, source: str) -> Iterator[Input]:
@@ -131,21 +167,25 @@ def _read_stdin() -> Iterator[Input]:
     yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>")
 
 
-def iter_inputs(paths: list[str]) -> Iterator[Input]:
+def iter_inputs(paths: list[str], exclude: list[Path] = ()) -> Iterator[Input]:
     """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
 
     A document's id is the JSONL record's `id`, or the file's path relative to the folder given
-    (its name, for a file given directly).
+    (its name, for a file given directly). Folders in `exclude` are not walked.
     """
+    skip = frozenset(Path(p).resolve() for p in exclude)
     for raw in paths:
         if raw == "-":
             yield from _read_stdin()
             continue
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path):
-                yield from _read_file(file, file.relative_to(path).as_posix())
-        elif path.exists():
-            yield from _read_file(path, path.name)
+            for found in _walk(path, skip):
+                if isinstance(found, InputFailure):
+                    yield found
+                else:
+                    yield from _read_file(found, printable(found.relative_to(path).as_posix()))
+        elif path.exists() or path.is_symlink():
+            yield from _read_file(path, printable(path.name))
         else:
             yield InputFailure(raw, raw, "no such file or folder")

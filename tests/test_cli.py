@@ -122,3 +122,14 @@ def test_missing_path_is_an_error_record(tmp_path):
     proc = run_cli("clean", str(tmp_path / "nope.txt"))
     assert proc.returncode == 1
     assert "nope.txt: no such file or folder" in proc.stderr.decode()
+
+
+def test_output_inside_input_folder_is_not_read_back(tmp_path):
+    for fmt, out in (("text", "out"), ("jsonl", "out.jsonl")):
+        folder = tmp_path / fmt
+        folder.mkdir()
+        (folder / "a.txt").write_text("A sentence of the article.\n", encoding="utf-8")
+        for _ in range(2):
+            proc = run_cli("clean", str(folder), "--format", fmt, "-o", str(folder / out))
+            assert proc.returncode == 0 and b"1 documents: 1 cleaned" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "text" / "out").iterdir()) == ["a.txt"]
