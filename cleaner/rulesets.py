@@ -285,7 +285,11 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark else 0
-        problems.append(RuleProblem(file, line, "", f"invalid YAML: {getattr(err, 'problem', None) or err}"))
+        problem = getattr(err, "problem", None) or str(err)
+        if "could not determine a constructor for the tag" in problem:
+            tag = problem.split("for the tag", 1)[1].strip()
+            problem = f"YAML tag {tag} is refused: rule files are plain data, they cannot construct objects"
+        problems.append(RuleProblem(file, line, "", f"invalid YAML: {problem}"))
         return None
     if not isinstance(data, dict):
         problems.append(RuleProblem(file, 1, "", "a rule file is a mapping with name, description and rules"))

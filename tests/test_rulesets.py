@@ -75,7 +75,8 @@ def test_failing_example_is_refused(tmp_path):
      "    examples: [{drop: x}, {keep: y}]\n", "unknown key 'colour' for kind drop-line"),
     ("name: x\ndescription: y\nrules:\n  - id: a\n    kind: drop-line\n    description: d\n    pattern: x\n",
      "needs 'examples'"),
-    ("name: x\ndescription: y\nrules:\n  - !!python/object:os.system {}\n", "invalid YAML"),
+    ("name: x\ndescription: y\nrules:\n  - !!python/object:os.system {}\n",
+     "YAML tag 'tag:yaml.org,2002:python/object:os.system' is refused"),
 ])
 def test_broken_files_are_refused(tmp_path, body, expected):
     problems, path = problems_for(tmp_path, body)
