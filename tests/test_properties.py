@@ -33,3 +33,22 @@ def test_cleaning_only_removes_or_repairs(cleaner, text):
 def test_cleaning_twice_equals_once(cleaner, text):
     once = cleaner.clean_text(text).text
     assert cleaner.clean_text(once).text == once
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400), st.booleans())
+def test_any_bytes_give_exactly_one_record_or_error(cleaner, data, html):
+    from cleaner.batch import process
+    from cleaner.sources import InputItem
+
+    record, error = process(cleaner, InputItem("doc", "html" if html else "text", data, "doc"))
+    assert (record is None) != (error is None)
+    if error is not None:
+        assert error["id"] == "doc" and error["error"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_never_raises_and_is_idempotent(cleaner, text):
+    once = cleaner.clean_text(text).text
+    assert cleaner.clean_text(once).text == once
