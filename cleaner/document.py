@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .textstats import word_count
+
 
 @dataclass
 class Removal:
@@ -24,6 +26,14 @@ class Line:
     number: int  # 1-based
     text: str
     removed_by: str | None = None
+    # (text, its word count): several rules ask for the count, and a strip rule may change the text.
+    _counted: tuple[str, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def words(self) -> int:
+        if self._counted is None or self._counted[0] is not self.text:
+            self._counted = (self.text, word_count(self.text))
+        return self._counted[1]
 
     @property
     def kept(self) -> bool:

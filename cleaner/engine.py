@@ -25,10 +25,12 @@ def ordered_rules(rulesets: list[RuleSet]) -> list[Rule]:
 
 def apply_rules(lines: list[Line], rules: list[Rule], ctx: Context) -> None:
     skipped: set[str] = set()
-    for _ in range(MAX_PASSES):
+    for number in range(MAX_PASSES):
         changed = False
+        rerun_context_free = number == 0 or ctx.text_changed
+        ctx.text_changed = False
         for rule in rules:
-            if rule.id in skipped:
+            if rule.id in skipped or (rule.context_free and not rerun_context_free):
                 continue
             try:
                 changed |= rule.apply(lines, ctx)

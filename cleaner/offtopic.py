@@ -15,7 +15,7 @@ import regex
 from .document import Line
 from .rulekinds import Context, Option, Rule, kept_lines
 from .stopwords import best_stoplist
-from .textstats import looks_like_title, word_count
+from .textstats import looks_like_title
 
 _CONTENT_WORD = regex.compile(r"\p{L}[\p{L}\p{N}'’\-]*")
 COHERENCE_MIN_WORDS = 8
@@ -62,9 +62,9 @@ class DropOffTopicRule(Rule):
             return False
         # Coherence is judged on every sentence-length line; only long ones are candidates to drop.
         sentences = [i for i, line in enumerate(candidates)
-                     if word_count(line.text) >= COHERENCE_MIN_WORDS and not looks_like_title(line.text, max_words=20)]
+                     if line.words >= COHERENCE_MIN_WORDS and not looks_like_title(line.text, max_words=20)]
         unrelated = [i for i in sentences if not words[i] & topic]
-        strays = [i for i in unrelated if word_count(candidates[i].text) >= self.settings["min_words"]]
+        strays = [i for i in unrelated if candidates[i].words >= self.settings["min_words"]]
         if not strays or len(strays) > self.settings["max_paragraphs"]:
             return False
         if 1 - len(unrelated) / len(sentences) < self.settings["min_coherence"]:

@@ -14,7 +14,7 @@ import regex
 
 from .dates import to_iso_date
 from .document import Line, Removal
-from .textstats import is_prose, looks_like_title, normalized, word_count
+from .textstats import is_prose, looks_like_title, normalized
 
 
 class PatternTimeout(Exception):
@@ -33,6 +33,7 @@ class Context:
     removals: list[Removal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pattern_timeout: float = 2.0
+    text_changed: bool = False  # a strip rule rewrote a line in this pass
 
     def drop(self, line: Line, rule_id: str) -> None:
         line.removed_by = rule_id
@@ -60,6 +61,9 @@ class Rule:
     kind: ClassVar[str]
     phase: ClassVar[int]
     summary: ClassVar[str]
+    # A context-free rule judges each line by its own text alone, so running it again changes
+    # nothing unless some line's text changed.
+    context_free: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {}
 
     def __init__(self, rule_id: str, description: str, settings: dict[str, Any], compile_pattern):
@@ -94,9 +98,11 @@ _MIN_WORDS = Option(int, 0, help="Only lines with at least this many words.")
 _MAX_WORDS = Option(int, 10_000, help="Only lines with at most this many words.")
 
 
-def _within_word_limits(rule: Rule, text: str) -> bool:
-    n = word_count(text)
-    return rule.settings["min_words"] <= n <= rule.settings["max_words"]
+def _within_word_limits(rule: Rule, line: Line) -> bool:
+    low, high = rule.settings["min_words"], rule.settings["max_words"]
+    if low == _MIN_WORDS.default and high == _MAX_WORDS.default:
+        return True  # no limits set: do not count
+    return low <= line.words <= high
 
 
 class CaptureRule(Rule):
@@ -110,6 +116,11 @@ class CaptureRule(Rule):
         "drop": Option(bool, True, help="Drop the line once captured."),
         "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
     }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # "The first N lines" depends on which lines earlier removals left.
+        self.context_free = not self.settings["first_lines"]
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         candidates = kept_lines(lines)
@@ -137,6 +148,7 @@ class CaptureRule(Rule):
 class DropLineRule(Rule):
     kind = "drop-line"
     phase = 1
+    context_free = True
     summary = "Drop every line the pattern matches."
     options = {
         "pattern": Option(str, required=True, help="Regex searched in each line (anchor it with ^ and $)."),
@@ -149,7 +161,7 @@ class DropLineRule(Rule):
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
         for line in kept_lines(lines):
-            if _within_word_limits(self, line.text) and self.search("pattern", line.text, ctx):
+            if _within_word_limits(self, line) and self.search("pattern", line.text, ctx):
                 ctx.drop(line, self.id)
                 changed = True
         return changed
@@ -158,6 +170,7 @@ class DropLineRule(Rule):
 class StripRule(Rule):
     kind = "strip"
     phase = 1
+    context_free = True
     summary = "Cut what the pattern matches out of a line and keep the rest (a line left empty is dropped)."
     options = {
         "pattern": Option(str, required=True, help="Regex for the fragment to cut."),
@@ -182,6 +195,7 @@ class StripRule(Rule):
             for fragment in fragments:
                 ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
             line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
+            ctx.text_changed = True
         return changed
 
 
@@ -205,7 +219,7 @@ class DropBlockRule(Rule):
         i = 0
         while i < len(candidates):
             heading = candidates[i]
-            if word_count(heading.text) > self.settings["max_words"] or not self.search("start", heading.text, ctx):
+            if heading.words > self.settings["max_words"] or not self.search("start", heading.text, ctx):
                 i += 1
                 continue
             ctx.drop(heading, self.id)
@@ -241,6 +255,7 @@ class DropTitleRunRule(Rule):
         is_title = [looks_like_title(line.text, self.settings["min_words"], self.settings["max_words"])
                     for line in candidates]
         prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
+        first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)
         changed = False
         i = 0
         while i < len(candidates):
@@ -250,7 +265,7 @@ class DropTitleRunRule(Rule):
             end = i
             while end < len(candidates) and is_title[end]:
                 end += 1
-            inside_article = any(p < i for p in prose_at) and any(p >= end for p in prose_at)
+            inside_article = first_prose is not None and first_prose < i and last_prose >= end
             if end - i >= self.settings["min_run"] and (self.settings["anywhere"] or not inside_article):
                 for line in candidates[i:end]:
                     ctx.drop(line, self.id)
