@@ -18,7 +18,7 @@ from .decode import DecodeError, decode_bytes
 from .pipeline import Cleaner
 from .repair import repair_text
 from .rulesets import RuleError
-from .sources import InputFailure, iter_inputs
+from .sources import DEFAULT_MAX_BYTES, InputFailure, iter_inputs
 from .writers import open_writer
 
 app = typer.Typer(
@@ -72,6 +72,8 @@ def clean(
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on stderr."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="A file larger than this becomes an error record instead of being read."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines."""
     cleaner = build_cleaner(rules, no_default_rules)
@@ -85,7 +87,7 @@ def clean(
     try:
         # An output folder or file inside an input folder is not walked: a run never reads its own output.
         exclude = [output] if output is not None else []
-        summary = run_batch(cleaner, iter_inputs(paths, exclude=exclude), writer.write, report_error)
+        summary = run_batch(cleaner, iter_inputs(paths, exclude=exclude, max_bytes=max_bytes), writer.write, report_error)
     except BaseException:
         writer.abort()
         raise

@@ -14,6 +14,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WALKED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# One document larger than this is refused with an error record instead of being read whole.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -98,12 +100,21 @@ def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path
         pending.extend(reversed(subfolders))
 
 
-def _read_file(path: Path, doc_id: str) -> Iterator[Input]:
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl_file(path, doc_id)
         return
     source = printable(str(path))
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield InputFailure(doc_id, source, f"file is {_megabytes(size)}, over the {_megabytes(max_bytes)} "
+                                               "limit for one document (raise it with --max-bytes)")
+            return
         data = path.read_bytes()
     except OSError as err:
         yield InputFailure(doc_id, source, f"cannot read file: {err.strerror or err}")
@@ -167,7 +178,7 @@ def _read_stdin() -> Iterator[Input]:
     yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>")
 
 
-def iter_inputs(paths: list[str], exclude: list[Path] = ()) -> Iterator[Input]:
+def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
     """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
 
     A document's id is the JSONL record's `id`, or the file's path relative to the folder given
@@ -184,8 +195,8 @@ def iter_inputs(paths: list[str], exclude: list[Path] = ()) -> Iterator[Input]:
                 if isinstance(found, InputFailure):
                     yield found
                 else:
-                    yield from _read_file(found, printable(found.relative_to(path).as_posix()))
+                    yield from _read_file(found, printable(found.relative_to(path).as_posix()), max_bytes)
         elif path.exists() or path.is_symlink():
-            yield from _read_file(path, printable(path.name))
+            yield from _read_file(path, printable(path.name), max_bytes)
         else:
             yield InputFailure(raw, raw, "no such file or folder")
