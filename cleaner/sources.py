@@ -3,6 +3,7 @@ and stdin. Yields one item per document, or one failure naming the document and 
 so a bad document never stops the others."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -178,13 +179,7 @@ def _read_stdin() -> Iterator[Input]:
     yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>")
 
 
-def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
-    """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
-
-    A document's id is the JSONL record's `id`, or the file's path relative to the folder given
-    (its name, for a file given directly). Folders in `exclude` are not walked.
-    """
-    skip = frozenset(Path(p).resolve() for p in exclude)
+def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int) -> Iterator[Input]:
     for raw in paths:
         if raw == "-":
             yield from _read_stdin()
@@ -200,3 +195,28 @@ def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEF
             yield from _read_file(path, printable(path.name), max_bytes)
         else:
             yield InputFailure(raw, raw, "no such file or folder")
+
+
+def _id_key(doc_id: str) -> int:
+    # 8 bytes per id seen instead of the id itself: memory stays small on millions of documents.
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "backslashreplace"), digest_size=8).digest(), "big")
+
+
+def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+    """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
+
+    A document's id is the JSONL record's `id`, or the file's path relative to the folder given
+    (its name, for a file given directly). Folders in `exclude` are not walked. A document whose
+    id an earlier document already had becomes a failure: outputs are keyed by id.
+    """
+    skip = frozenset(Path(p).resolve() for p in exclude)
+    seen: set[int] = set()
+    for item in _all_inputs(paths, skip, max_bytes):
+        if isinstance(item, InputItem):
+            key = _id_key(item.id)
+            if key in seen:
+                yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "
+                                                         "the same id", item.fields)
+                continue
+            seen.add(key)
+        yield item

@@ -133,3 +133,11 @@ def test_output_inside_input_folder_is_not_read_back(tmp_path):
             proc = run_cli("clean", str(folder), "--format", fmt, "-o", str(folder / out))
             assert proc.returncode == 0 and b"1 documents: 1 cleaned" in proc.stderr, proc.stderr
     assert sorted(p.name for p in (tmp_path / "text" / "out").iterdir()) == ["a.txt"]
+
+
+def test_duplicate_jsonl_id_is_an_error_with_its_line():
+    stdin = b'{"id": "x", "text": "First body of text."}\n{"id": "x", "text": "Second body."}\n'
+    proc = run_cli("clean", "-", "--format", "jsonl", input=stdin)
+    assert proc.returncode == 1
+    assert [json.loads(l)["text"] for l in proc.stdout.decode().splitlines()] == ["First body of text."]
+    assert "<stdin>:2: duplicate id 'x'" in proc.stderr.decode()
