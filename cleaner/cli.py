@@ -17,6 +17,8 @@ from .batch import run_batch
 from .decode import DecodeError, decode_bytes
 from .pipeline import Cleaner
 from .repair import repair_text
+from .report import RuleReport
+from .cli_rules import rules_app
 from .rulesets import RuleError
 from .sources import DEFAULT_MAX_BYTES, InputFailure, iter_inputs
 from .writers import open_writer
@@ -27,6 +29,7 @@ app = typer.Typer(
     help="Strip boilerplate (related lists, ads, credits, translation notices, site chrome) from scraped "
          "articles and write clean text with metadata. Rules are YAML: see `cleaner rules --help`.",
 )
+app.add_typer(rules_app, name="rules")
 
 
 class OutputFormat(str, Enum):
@@ -74,12 +77,21 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on stderr."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                                   help="A file larger than this becomes an error record instead of being read."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", metavar="FILE",
+        help="Write per-rule statistics (lines and documents hit, sample texts) as JSON to FILE."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines."""
     cleaner = build_cleaner(rules, no_default_rules)
+    rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
     if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     writer = open_writer(fmt.value, output)
+
+    def write(record: dict) -> None:
+        writer.write(record)
+        if rule_report is not None:
+            rule_report.add(record)
 
     def report_error(error: dict) -> None:
         typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
@@ -87,11 +99,13 @@ def clean(
     try:
         # An output folder or file inside an input folder is not walked: a run never reads its own output.
         exclude = [output] if output is not None else []
-        summary = run_batch(cleaner, iter_inputs(paths, exclude=exclude, max_bytes=max_bytes), writer.write, report_error)
+        summary = run_batch(cleaner, iter_inputs(paths, exclude=exclude, max_bytes=max_bytes), write, report_error)
     except BaseException:
         writer.abort()
         raise
     writer.close()
+    if rule_report is not None:
+        rule_report.write(report)
     if not quiet:
         typer.echo(summary.line(), err=True)
     raise typer.Exit(1 if summary.failed else 0)
@@ -119,6 +133,20 @@ def repair(path: str = typer.Argument(..., metavar="PATH|-", help="A text file, 
     sys.stdout.write(repair_text(text))
     if not text.endswith("\n"):
         sys.stdout.write("\n")
+
+
+def read_single_document(path: str) -> str:
+    """The text of one document as the rules see it (an HTML page's extracted main text)."""
+    kind, data, source = _read_one(path)
+    try:
+        if kind == "html":
+            from .extract import extract_html
+
+            return extract_html(decode_bytes(data, html=True)).text
+        return decode_bytes(data)
+    except Exception as err:  # say which file and why, then stop: this command is about one document
+        fail(f"{source}: {err}", 1)
+        raise  # unreachable
 
 
 def _read_path_bytes(path: str) -> bytes:
