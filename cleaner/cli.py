@@ -19,6 +19,8 @@ from .batch import Summary, run_batch
 from .decode import DecodeError, decode_bytes
 from .pipeline import Cleaner
 from .repair import repair_text
+from .report import RuleReport
+from .cli_rules import rules_app
 from .rulesets import RuleError
 from .sources import DEFAULT_MAX_BYTES, InputFailure, iter_inputs
 from .progress import Progress
@@ -32,6 +34,7 @@ app = typer.Typer(
     help="Strip boilerplate (related lists, ads, credits, translation notices, site chrome) from scraped "
          "articles and write clean text with metadata. Rules are YAML: see `cleaner rules --help`.",
 )
+app.add_typer(rules_app, name="rules")
 
 
 class OutputFormat(str, Enum):
@@ -105,6 +108,9 @@ def clean(
                                                             "error lines on stderr."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                                   help="A file larger than this becomes an error record instead of being read."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", metavar="FILE",
+        help="Write per-rule statistics (lines and documents hit, sample texts) as JSON to FILE."),
     workers: int = typer.Option(0, "--workers", "-w", min=0,
                                 help="Worker processes cleaning in parallel; 0 (the default) uses every core. "
                                      "The output is the same, byte for byte, whatever the number."),
@@ -130,6 +136,7 @@ def clean(
     stderr counts them. Exit code 1 when some documents failed.
     """
     cleaner = build_cleaner(rules, no_default_rules)
+    rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
     if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     if resume and output is None:
@@ -171,6 +178,11 @@ def clean(
     meter = Progress(paths, skipped_bytes=summary.input_bytes, skipped_documents=summary.documents) \
         if show_progress else None
 
+    def write(record: dict) -> None:
+        writer.write(record)
+        if rule_report is not None:
+            rule_report.add(record)
+
     def report_error(error: dict) -> None:
         if errors_file is not None:
             errors_file.write_line(dumps(error))
@@ -193,7 +205,7 @@ def clean(
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        summary = run_batch(cleaner, inputs, writer.write, report_error, workers=workers,
+        summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
                             already_done=tree.already_done if (tree is not None and resume) else None,
                             on_outcome=after_each, summary=summary)
     except BaseException as err:
@@ -221,6 +233,8 @@ def clean(
     if errors_file is not None:
         errors_file.close()
     writer.close()
+    if rule_report is not None:
+        rule_report.write(report)
     if not quiet:
         typer.echo(summary.line(), err=True)
     raise typer.Exit(1 if summary.failed else 0)
@@ -248,6 +262,20 @@ def repair(path: str = typer.Argument(..., metavar="PATH|-", help="A text file, 
     sys.stdout.write(repair_text(text))
     if not text.endswith("\n"):
         sys.stdout.write("\n")
+
+
+def read_single_document(path: str) -> str:
+    """The text of one document as the rules see it (an HTML page's extracted main text)."""
+    kind, data, source = _read_one(path)
+    try:
+        if kind == "html":
+            from .extract import extract_html
+
+            return extract_html(decode_bytes(data, html=True)).text
+        return decode_bytes(data)
+    except Exception as err:  # say which file and why, then stop: this command is about one document
+        fail(f"{source}: {err}", 1)
+        raise  # unreachable
 
 
 def _read_path_bytes(path: str) -> bytes:

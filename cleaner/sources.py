@@ -89,6 +89,15 @@ def printable(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
+def _is_excluded(path: Path, exclude: frozenset[Path]) -> bool:
+    if not exclude:
+        return False
+    try:
+        return path.resolve() in exclude
+    except (OSError, RuntimeError):  # a symlink loop cannot be resolved; it is not our output either
+        return False
+
+
 def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
     """Files under `folder` with a known suffix, in sorted order, depth first.
 
@@ -104,25 +113,25 @@ def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path
             with os.scandir(current) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as err:
-            where = printable(str(current))
-            yield InputFailure(where, where, f"cannot list folder: {err.strerror or err}")
+            doc_id = printable(current.relative_to(folder).as_posix())
+            yield InputFailure(doc_id, printable(str(current)), f"cannot list folder: {err.strerror or err}")
             continue
         subfolders = []
         for entry in entries:
             path = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if path.resolve() not in exclude:
+                    if not _is_excluded(path, exclude):
                         subfolders.append(path)
                     continue
                 wanted = content_suffix(path) in WALKED_SUFFIXES and not is_expectation(path)
-                if wanted and exclude and path.resolve() in exclude:
+                if wanted and exclude and _is_excluded(path, exclude):
                     continue
                 if wanted and (entry.is_file() or entry.is_symlink()):
                     yield path  # a dangling or looping link fails when read, with its reason
             except OSError as err:
-                where = printable(str(path))
-                yield InputFailure(where, where, f"cannot inspect: {err.strerror or err}")
+                doc_id = printable(path.relative_to(folder).as_posix())
+                yield InputFailure(doc_id, printable(str(path)), f"cannot read file: {err.strerror or err}")
         pending.extend(reversed(subfolders))
 
 

@@ -9,7 +9,6 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
@@ -32,14 +31,20 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def atomic_write_text(path: Path, content: str) -> None:
+    """Write to .NAME.part, then rename to NAME: a reader never sees half a file.
+
+    The temporary name is fixed, not random: if the process is killed mid-write, the leftover
+    .NAME.part is overwritten and renamed by the run that writes NAME again (--resume), instead
+    of lingering in the output folder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    tmp = path.with_name(f".{path.name}.part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             f.write(content)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
