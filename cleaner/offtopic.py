@@ -23,7 +23,7 @@ COHERENCE_MIN_WORDS = 8
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=1 << 12)
 def content_words(text: str, stopwords: frozenset[str], min_length: int) -> frozenset[str]:
     """The line's words that can carry a topic: long enough, not stopwords. Cached: the rule asks
     again for the same lines in every pass."""

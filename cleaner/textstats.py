@@ -11,7 +11,7 @@ import regex
 # The line judgements below are pure functions of the text, asked again and again for the same
 # line (by several rule kinds, in every pass) and for lines that recur across documents (site
 # chrome): they are cached. Bounded, so memory stays flat.
-_CACHE = 1 << 14
+_CACHE = 1 << 12
 
 # A CJK character counts as a word: those scripts do not put spaces between words.
 _WORD = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
