@@ -120,7 +120,8 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
         return
 
     context = pool_context()
-    if context.get_start_method() == "fork":
+    shared = context.get_start_method() == "fork"
+    if shared:
         _share_before_fork()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                initargs=(cleaner, os.getpid()))
@@ -143,6 +144,10 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
     finally:
         # On an error or interruption, drop what is queued and let running chunks end.
         pool.shutdown(wait=True, cancel_futures=True)
+        if shared:
+            import gc
+
+            gc.unfreeze()  # the parent (maybe a long-lived program using the API) collects as before
 
 
 def _finish(entry: tuple[list[Input], list[int | None], Future | None]) -> Iterator[Outcome]:
