@@ -9,6 +9,7 @@ headline-shaped line right before it that has no topic word either (the other st
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
@@ -22,10 +23,12 @@ COHERENCE_MIN_WORDS = 8
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
-def content_words(text: str, stopwords: frozenset[str], min_length: int) -> set[str]:
-    """The line's words that can carry a topic: long enough, not stopwords."""
-    return {w for w in (m.group(0).casefold() for m in _CONTENT_WORD.finditer(text))
-            if len(w) >= min_length and w not in stopwords}
+@lru_cache(maxsize=1 << 12)
+def content_words(text: str, stopwords: frozenset[str], min_length: int) -> frozenset[str]:
+    """The line's words that can carry a topic: long enough, not stopwords. Cached: the rule asks
+    again for the same lines in every pass."""
+    folded = {word.casefold() for word in _CONTENT_WORD.findall(text)}
+    return frozenset(w for w in folded if len(w) >= min_length and w not in stopwords)
 
 
 class DropOffTopicRule(Rule):

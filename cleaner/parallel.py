@@ -83,6 +83,22 @@ def _outcomes(items: list[Input], plan: list[int | None], results) -> Iterator[O
             yield Outcome(record, error, item.size)
 
 
+def _share_before_fork() -> None:
+    """Load what every worker needs (langdetect's language profiles, tens of MB) once in the
+    parent, so forked workers share those pages instead of each loading its own copy, and move
+    everything loaded so far out of the garbage collector's sight, so that collections in the
+    workers do not touch (and so copy) the shared pages."""
+    import gc
+
+    from langdetect import detector_factory
+
+    from .stopwords import _language_of_word
+
+    detector_factory.init_factory()
+    _language_of_word()
+    gc.freeze()
+
+
 def pool_context() -> multiprocessing.context.BaseContext:
     """fork where the platform has it: workers start at once and share the parent's compiled
     rules; elsewhere spawn (the Cleaner is pickled to each worker and its rules compiled there)."""
@@ -103,7 +119,11 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
         yield from _outcomes(items, plan, process_many(cleaner, items))
         return
 
-    pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init_worker,
+    context = pool_context()
+    shared = context.get_start_method() == "fork"
+    if shared:
+        _share_before_fork()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                initargs=(cleaner, os.getpid()))
     pending: deque[tuple[list[Input], list[int | None], Future]] = deque()
     limit = workers * CHUNKS_PER_WORKER
@@ -124,6 +144,10 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
     finally:
         # On an error or interruption, drop what is queued and let running chunks end.
         pool.shutdown(wait=True, cancel_futures=True)
+        if shared:
+            import gc
+
+            gc.unfreeze()  # the parent (maybe a long-lived program using the API) collects as before
 
 
 def _finish(entry: tuple[list[Input], list[int | None], Future | None]) -> Iterator[Outcome]:

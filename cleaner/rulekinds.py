@@ -182,11 +182,7 @@ class StripRule(Rule):
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
         for line in kept_lines(lines):
-            fragments: list[str] = []
-            rest = line.text
-            while (match := self.search("pattern", rest, ctx)) and match.end() > match.start():
-                fragments.append(match.group(0))
-                rest = rest[: match.start()] + rest[match.end():]
+            fragments, rest = self._cut(line.text, ctx)
             if not fragments:
                 continue
             changed = True
@@ -198,6 +194,38 @@ class StripRule(Rule):
             line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
             ctx.text_changed = True
         return changed
+
+    # Cutting a fragment can join text into a new match ("a[x]b" around a cut); a few rounds of
+    # cutting every match catch those. Each round is one linear scan, so a line with thousands
+    # of matches costs thousands of matches, not thousands of scans of the whole line.
+    MAX_ROUNDS = 16
+
+    def _cut(self, text: str, ctx: Context) -> tuple[list[str], str]:
+        """The fragments cut, and what is left of the line.
+
+        >>> rule = StripRule("s", "d", {"pattern": r"\\[\\d+\\]"}, lambda p, f: regex.compile(p, f))
+        >>> rule._cut("One[1] two[2] three[3]", Context())
+        (['[1]', '[2]', '[3]'], 'One two three')
+        """
+        fragments: list[str] = []
+        pattern = self.patterns["pattern"]
+        for _ in range(self.MAX_ROUNDS):
+            pieces: list[str] = []
+            start = 0
+            try:
+                for match in pattern.finditer(text, timeout=ctx.pattern_timeout):
+                    if match.end() == match.start():
+                        break  # an empty match: nothing left to cut
+                    pieces.append(text[start:match.start()])
+                    fragments.append(match.group(0))
+                    start = match.end()
+            except TimeoutError:
+                raise PatternTimeout(self.id) from None
+            if not pieces:
+                break
+            pieces.append(text[start:])
+            text = "".join(pieces)
+        return fragments, text
 
 
 class DropBlockRule(Rule):

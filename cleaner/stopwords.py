@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import regex
@@ -34,12 +35,14 @@ def stoplists() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _language_of_word() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for language, words in stoplists().items():
-        for word in words:
-            index.setdefault(word, []).append(language)
-    return {word: tuple(languages) for word, languages in index.items()}
+def _language_of_word() -> tuple[list[str], dict[str, tuple[int, ...]]]:
+    """The language names in sorted order, and for each stopword the positions of its languages."""
+    names = sorted(stoplists())
+    index: dict[str, list[int]] = {}
+    for position, language in enumerate(names):
+        for word in stoplists()[language]:
+            index.setdefault(word, []).append(position)
+    return names, {word: tuple(positions) for word, positions in index.items()}
 
 
 def best_stoplist(text: str, sample_tokens: int = 2000) -> frozenset[str]:
@@ -50,14 +53,26 @@ def best_stoplist(text: str, sample_tokens: int = 2000) -> frozenset[str]:
     >>> "und" in best_stoplist("Die Gespräche wurden am Telefon geführt und sie verliefen gut.")
     True
     """
-    index = _language_of_word()
-    hits: Counter[str] = Counter()
-    for n, match in enumerate(_TOKEN.finditer(text)):
-        if n >= sample_tokens:
-            break
-        for language in index.get(match.group(0).casefold(), ()):
-            hits[language] += 1
-    if not hits:
+    names, index = _language_of_word()
+    # Count each distinct word once, then credit its languages: common words sit in dozens of
+    # lists, so crediting per token would cost tokens x lists.
+    if len(text) <= 50 * sample_tokens:  # findall is faster; a longer text is read only as far as needed
+        tokens = Counter(_TOKEN.findall(text)[:sample_tokens])
+    else:
+        tokens = Counter(match.group(0) for match in islice(_TOKEN.finditer(text), sample_tokens))
+    folded: Counter[str] = Counter()
+    for token, count in tokens.items():
+        folded[token.casefold()] += count
+    hits = [0] * len(names)
+    found = False
+    lookup = index.get
+    for word, count in folded.items():
+        positions = lookup(word)
+        if positions:
+            found = True
+            for position in positions:
+                hits[position] += count
+    if not found:
         return frozenset()
-    language = max(sorted(hits), key=lambda name: hits[name])  # ties break by name: deterministic
-    return stoplists()[language]
+    best = max(range(len(names)), key=hits.__getitem__)  # the first of equals: ties break by name
+    return stoplists()[names[best]]

@@ -4,13 +4,23 @@ Rule kinds share these judgements so that "prose" means the same thing everywher
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
+
+# The line judgements below are pure functions of the text, asked again and again for the same
+# line (by several rule kinds, in every pass) and for lines that recur across documents (site
+# chrome): they are cached. Bounded, so memory stays flat.
+_CACHE = 1 << 12
 
 # A CJK character counts as a word: those scripts do not put spaces between words.
 _WORD = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
 _CLOSERS = "\"'”’»)]}›"
-_SENTENCE_END = regex.compile(r"[.!?。！？؟।][" + regex.escape(_CLOSERS) + r"]*\s*$")
-_TRUNCATED = regex.compile(r"(\.\.\.|…)[" + regex.escape(_CLOSERS) + r"]*\s*$")
+# (?r) searches from the end of the line backwards: these only match at the end, so a forward
+# search would try every position of a long line first.
+_SENTENCE_END = regex.compile(r"(?r)[.!?。！？؟।][" + regex.escape(_CLOSERS) + r"]*\s*$")
+_TRUNCATED = regex.compile(r"(?r)(\.\.\.|…)[" + regex.escape(_CLOSERS) + r"]*\s*$")
+_SPACES = regex.compile(r"\s+")
 _BULLET = regex.compile(r"^\s*(?:[-–—•*·▪►»]|\d{1,2}[.)])\s+")
 
 
@@ -23,6 +33,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=_CACHE)
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -36,6 +47,7 @@ def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text, count=1).strip()
 
 
+@lru_cache(maxsize=_CACHE)
 def is_truncated(text: str) -> bool:
     """A teaser cut off with an ellipsis.
 
@@ -56,6 +68,7 @@ def ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text)) and not is_truncated(text)
 
 
+@lru_cache(maxsize=_CACHE)
 def is_prose(text: str, min_words: int = 6, long_words: int = 30) -> bool:
     """A sentence or paragraph of running text, as opposed to a title, label or list item.
 
@@ -70,6 +83,7 @@ def is_prose(text: str, min_words: int = 6, long_words: int = 30) -> bool:
     return (n >= min_words and ends_like_sentence(text)) or n >= long_words
 
 
+@lru_cache(maxsize=_CACHE)
 def looks_like_title(text: str, min_words: int = 3, max_words: int = 16) -> bool:
     """A short line shaped like a headline: no closing full stop, not a label ending in ':'.
 
@@ -88,6 +102,7 @@ def looks_like_title(text: str, min_words: int = 3, max_words: int = 16) -> bool
     return bool(first) and (first.isupper() or first.isdigit() or first in "\"'“«„‘")
 
 
+@lru_cache(maxsize=_CACHE)
 def normalized(text: str) -> str:
     """A line reduced for comparison: case, spacing and trailing punctuation do not count."""
-    return regex.sub(r"\s+", " ", text).strip().strip(".,;:!?…-–— ").casefold()
+    return _SPACES.sub(" ", text).strip().strip(".,;:!?…-–— ").casefold()

@@ -6,7 +6,6 @@ leaves a half-written file behind.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 import regex
+
+from .seen import SeenSet
 
 FORMATS = ("text", "json", "jsonl")
 _INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
@@ -160,7 +161,7 @@ class TreeWriter:
         self.folder = folder
         self.fmt = fmt
         # Hashes of the names handed out, not the names: memory stays small on millions of files.
-        self._used: set[bytes] = set()
+        self._used = SeenSet()
         self._planned: dict[str, Path] = {}
 
     def target(self, doc_id: str) -> Path:
@@ -169,10 +170,9 @@ class TreeWriter:
             return self._planned.pop(doc_id)
         relative = relative_output_path(doc_id, ".txt" if self.fmt == "text" else ".json")
         candidate, n = relative, 2
-        while _name_key(candidate) in self._used:  # a.html and a.txt both become a.txt: keep both
+        while not self._used.add(str(candidate)):  # a.html and a.txt both become a.txt: keep both
             candidate = relative.with_name(f"{relative.stem}~{n}{relative.suffix}")
             n += 1
-        self._used.add(_name_key(candidate))
         return self.folder / candidate
 
     def already_done(self, item) -> bool:
@@ -200,10 +200,6 @@ class TreeWriter:
 
     def abort(self) -> None:
         pass
-
-
-def _name_key(name: PurePosixPath) -> bytes:
-    return hashlib.blake2b(str(name).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
 class StdoutWriter:

@@ -213,3 +213,20 @@ def test_run_batch_api_calls_observers_in_input_order(cleaner, tmp_path):
     other = Summary(documents=3, cleaned=2, failed=1, lines_removed=4)
     summary.merge(other)
     assert (summary.documents, summary.cleaned, summary.failed) == (53, 47, 6)
+
+
+def test_spawned_workers_get_a_pickled_cleaner_and_agree(cleaner, tmp_path, monkeypatch):
+    """Where processes are spawned (macOS, Windows, or a cluster), the Cleaner travels pickled and
+    its rules are compiled again in the worker: same records."""
+    import multiprocessing
+
+    from cleaner import parallel
+
+    source = tmp_path / "corpus.jsonl"
+    write_jsonl_corpus(source, 40, broken_every=8)
+    local = []
+    run_batch(cleaner, iter_inputs([str(source)]), local.append, local.append, workers=1)
+    monkeypatch.setattr(parallel, "pool_context", lambda: multiprocessing.get_context("spawn"))
+    spawned = []
+    run_batch(cleaner, iter_inputs([str(source)]), spawned.append, spawned.append, workers=2)
+    assert spawned == local and len(local) == 40
