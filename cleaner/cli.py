@@ -29,6 +29,11 @@ app = typer.Typer(
 )
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -74,15 +79,31 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on stderr."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                                   help="A file larger than this becomes an error record instead of being read."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine",
+        help="local: this machine. dask: a Dask cluster (needs `pip install 'cleaner[dask]'`); PATHs may "
+             "then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "
+             "Default: start a local cluster of worker processes."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines."""
     cleaner = build_cleaner(rules, no_default_rules)
     if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
-    writer = open_writer(fmt.value, output)
 
     def report_error(error: dict) -> None:
         typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
+
+    if scheduler is not None and engine != Engine.dask:
+        fail("--scheduler needs --engine dask", 2)
+    if engine == Engine.dask:
+        summary = _clean_on_dask(paths, cleaner, fmt.value, output, scheduler, report_error, max_bytes)
+        if not quiet:
+            typer.echo(summary.line(), err=True)
+        raise typer.Exit(1 if summary.failed else 0)
+    writer = open_writer(fmt.value, output)
 
     try:
         # An output folder or file inside an input folder is not walked: a run never reads its own output.
@@ -95,6 +116,20 @@ def clean(
     if not quiet:
         typer.echo(summary.line(), err=True)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _clean_on_dask(paths, cleaner, fmt, output, scheduler, report_error, max_bytes):
+    """--engine dask: dask_engine does the work; it is imported only now, so that the plain
+    install never needs Dask."""
+    from .dask_engine import DaskUsageError, clean_with_dask
+
+    exclude = [output] if output is not None else []
+    try:
+        return clean_with_dask(paths, cleaner, fmt=fmt, output=None if output is None else str(output),
+                               scheduler=scheduler, on_error=report_error, exclude=exclude, max_bytes=max_bytes)
+    except DaskUsageError as err:
+        fail(str(err), 2)
+        raise  # unreachable
 
 
 def _read_one(path: str) -> tuple[str, bytes, str]:

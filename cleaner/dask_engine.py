@@ -1,0 +1,335 @@
+"""Clean documents on a Dask cluster (`cleaner clean ... --engine dask [--scheduler ADDRESS]`).
+
+The client reads the inputs (the same sources code as the local engine, so ids, line numbers,
+read failures and duplicate ids are exactly the same), groups them into partitions of
+consecutive documents, and submits one task per partition. A task cleans its documents with
+batch.process(), the per-document function the local engine uses, so every record and every
+error record is the local engine's. Only cleaning (the CPU cost) moves to the cluster.
+
+Output:
+- `--format jsonl -o FOLDER`: each task writes its partition as FOLDER/part-NNNNN.jsonl (to a
+  temporary name, then renamed, so a task retried after a lost worker never leaves a half or
+  doubled part), and the client writes FOLDER/manifest.json listing the parts in order with their
+  counts. The parts concatenated in manifest order are byte for byte the local engine's JSONL.
+- anything else (stdout, text/json trees): records come back to the client, which writes them in
+  input order with the local engine's writers.
+
+Documents travel inside the task itself rather than through client.scatter: scattered data
+lives on one worker and dies with it, while a task's own arguments stay on the scheduler until
+the task is done, so a task whose worker died can always be run again elsewhere. At most a
+window of partitions is in flight, so memory stays flat whatever the corpus size.
+
+Dask is imported only here and only when this engine runs: the plain install does not need it.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import os
+import pickle
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from .batch import Summary, process
+from .pipeline import Cleaner
+from .sources import Input
+from .writers import dumps
+
+INSTALL_HINT = "--engine dask needs Dask; install it with: pip install 'cleaner[dask]'"
+DEFAULT_PARTITION_SIZE = 100
+MANIFEST_NAME = "manifest.json"
+PART_PREFIX = "part-"
+PART_SUFFIX = ".jsonl"
+_TEMP_MARK = ".writing-"
+
+
+class DaskUsageError(RuntimeError):
+    """The run cannot start as asked (the CLI exits 2 with this message; nothing was cleaned)."""
+
+
+class DaskUnavailable(DaskUsageError):
+    """--engine dask was asked for but dask.distributed is not installed."""
+
+
+def import_distributed():
+    """The `distributed` module, or DaskUnavailable saying how to install it."""
+    try:
+        import distributed
+    except ImportError as err:
+        raise DaskUnavailable(f"{INSTALL_HINT} ({err})") from err
+    return distributed
+
+
+def part_name(index: int) -> str:
+    """
+    >>> part_name(7)
+    'part-00007.jsonl'
+    """
+    return f"{PART_PREFIX}{index:05d}{PART_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class CleanerSpec:
+    """What a worker needs to build the client's Cleaner: its compiled rule sets, pickled.
+
+    Shipping the rule sets (not rule file paths) means workers on other machines need no copy of
+    the rule files, and they clean with exactly the rules the client validated.
+    """
+
+    digest: str
+    rulesets: bytes
+    pattern_timeout: float
+
+    @classmethod
+    def of(cls, cleaner: Cleaner) -> "CleanerSpec":
+        payload = pickle.dumps(cleaner.rulesets, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(hashlib.sha256(payload).hexdigest(), payload, cleaner.pattern_timeout)
+
+
+_worker_cleaners: dict[str, Cleaner] = {}
+_worker_lock = threading.Lock()
+
+
+def worker_cleaner(spec: CleanerSpec) -> Cleaner:
+    """The Cleaner for `spec` in this worker process, built once and then reused by every task."""
+    with _worker_lock:
+        cleaner = _worker_cleaners.get(spec.digest)
+        if cleaner is None:
+            cleaner = Cleaner(rulesets=pickle.loads(spec.rulesets), pattern_timeout=spec.pattern_timeout)
+            _worker_cleaners[spec.digest] = cleaner
+        return cleaner
+
+
+def _output_fs(folder: str):
+    import fsspec  # a dependency of dask, so present wherever this engine runs
+
+    return fsspec.core.url_to_fs(folder)
+
+
+def clean_partition(spec: CleanerSpec, index: int, items: list[Input], folder: str | None) -> dict[str, Any]:
+    """Clean one partition on a worker.
+
+    Returns the counts and the error records (each with its position in the partition). With a
+    `folder`, the records go to FOLDER/part-INDEX.jsonl, written under a temporary name unique to
+    this attempt and renamed into place, so a retried or duplicated attempt replaces the part
+    with the same bytes instead of appending to it. Without one, the records come back too.
+    """
+    cleaner = worker_cleaner(spec)
+    result: dict[str, Any] = {"index": index, "documents": len(items), "cleaned": 0, "failed": 0,
+                              "lines_removed": 0, "errors": [], "records": None if folder else []}
+    stream = fs = temp = None
+    if folder is not None:
+        fs, root = _output_fs(folder)
+        temp = f"{root}/{_TEMP_MARK}{part_name(index)}.{uuid.uuid4().hex}"
+        stream = fs.open(temp, "wb")
+    try:
+        for position, item in enumerate(items):
+            record, error = process(cleaner, item)
+            if record is None:
+                result["failed"] += 1
+                result["errors"].append((position, error))
+                continue
+            result["cleaned"] += 1
+            result["lines_removed"] += len(record["removed"])
+            if stream is not None:
+                stream.write((dumps(record) + "\n").encode("utf-8"))
+            else:
+                result["records"].append((position, record))
+        if stream is not None:
+            stream.close()
+            fs.mv(temp, f"{root}/{part_name(index)}")
+    except BaseException:
+        if stream is not None:
+            stream.close()
+            try:
+                fs.rm(temp)
+            except Exception:
+                pass  # a leftover temporary part is removed by the client at the end of the run
+        raise
+    return result
+
+
+def partitions(inputs: Iterable[Input], size: int) -> Iterator[tuple[int, list[Input]]]:
+    """Consecutive runs of `size` documents, numbered from 0, in input order.
+
+    >>> [(i, len(p)) for i, p in partitions(range(5), 2)]
+    [(0, 2), (1, 2), (2, 1)]
+    """
+    if size < 1:
+        raise ValueError("partition size must be at least 1")
+    iterator = iter(inputs)
+    for index in itertools.count():
+        chunk = list(itertools.islice(iterator, size))
+        if not chunk:
+            return
+        yield index, chunk
+
+
+def _in_order(client, submissions: Iterator[Any], window: int) -> Iterator[dict[str, Any]]:
+    """Results of the submitted futures in submission order, keeping at most `window` in flight."""
+    distributed = import_distributed()
+    pending: dict[int, Any] = {}  # finished but waiting for an earlier one
+    running = distributed.as_completed()
+    next_index = 0
+    submitted = 0
+    exhausted = False
+
+    def top_up() -> None:
+        nonlocal submitted, exhausted
+        while not exhausted and submitted - next_index < window:
+            future = next(submissions, None)
+            if future is None:
+                exhausted = True
+                return
+            running.add(future)
+            submitted += 1
+
+    top_up()
+    while next_index < submitted:
+        future = next(running)
+        result = future.result()  # a task that raised (not a bad document: those are records) stops the run
+        pending[result["index"]] = result
+        future.release()
+        while next_index in pending:
+            yield pending.pop(next_index)
+            next_index += 1
+        top_up()
+
+
+def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
+                write: Callable[[dict[str, Any]], None] | None = None,
+                on_error: Callable[[dict[str, Any]], None] = lambda error: None,
+                folder: str | None = None, partition_size: int = DEFAULT_PARTITION_SIZE,
+                task: Callable[..., dict[str, Any]] = clean_partition, window: int | None = None) -> Summary:
+    """Clean `inputs` on the cluster behind `client`; the counterpart of batch.run_batch.
+
+    Give `folder` to have workers write JSONL part files and a manifest there, or `write` to
+    receive every record, in input order, on the client. Error records reach `on_error` in input
+    order either way. `task` is the per-partition function (clean_partition; tests wrap it).
+    """
+    if (folder is None) == (write is None):
+        raise ValueError("give exactly one of folder= or write=")
+    spec = CleanerSpec.of(cleaner)
+    run_id = uuid.uuid4().hex[:12]
+    if folder is not None:
+        fs, root = _output_fs(folder)
+        fs.makedirs(root, exist_ok=True)
+    if window is None:
+        threads = sum(client.nthreads().values()) or 1
+        window = max(4, 3 * threads)
+    submissions = (client.submit(task, spec, index, items, folder, key=f"clean-partition-{run_id}-{index}",
+                                 pure=False)
+                   for index, items in partitions(inputs, partition_size))
+    summary = Summary()
+    parts: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for result in _in_order(client, submissions, window):
+        summary.documents += result["documents"]
+        summary.cleaned += result["cleaned"]
+        summary.failed += result["failed"]
+        summary.lines_removed += result["lines_removed"]
+        if write is not None:
+            outcomes = sorted([(p, "record", r) for p, r in result["records"]]
+                              + [(p, "error", e) for p, e in result["errors"]], key=lambda o: o[0])
+            for _, what, payload in outcomes:
+                (write if what == "record" else on_error)(payload)
+        else:
+            for _, error in result["errors"]:
+                on_error(error)
+            parts.append({"name": part_name(result["index"]), "documents": result["documents"],
+                          "records": result["cleaned"], "errors": result["failed"]})
+    summary.seconds = time.perf_counter() - started
+    if folder is not None:
+        _finish_folder(folder, parts, summary)
+    return summary
+
+
+def _finish_folder(folder: str, parts: list[dict[str, Any]], summary: Summary) -> None:
+    """Write the manifest (atomically), then remove what is not this run's: temporary parts of
+    killed attempts and part files a bigger earlier run left in the same folder."""
+    fs, root = _output_fs(folder)
+    manifest = {
+        "format": "jsonl",
+        "parts": parts,
+        "documents": summary.documents,
+        "cleaned": summary.cleaned,
+        "failed": summary.failed,
+        "lines_removed": summary.lines_removed,
+    }
+    temp = f"{root}/{_TEMP_MARK}{MANIFEST_NAME}.{uuid.uuid4().hex}"
+    with fs.open(temp, "wb") as stream:
+        stream.write((json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    fs.mv(temp, f"{root}/{MANIFEST_NAME}")
+    listed = {part["name"] for part in parts}
+    for path in fs.ls(root, detail=False):
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        stale_part = name.startswith(PART_PREFIX) and name.endswith(PART_SUFFIX) and name not in listed
+        if name.startswith(_TEMP_MARK) or stale_part:
+            fs.rm(path)
+
+
+def read_parts(folder: str) -> Iterator[dict[str, Any]]:
+    """Every record of a part-file output, in input order (the manifest's order)."""
+    fs, root = _output_fs(folder)
+    with fs.open(f"{root}/{MANIFEST_NAME}", "rb") as stream:
+        manifest = json.loads(stream.read())
+    for part in manifest["parts"]:
+        with fs.open(f"{root}/{part['name']}", "rb") as stream:
+            for line in stream:
+                yield json.loads(line)
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A client for the scheduler at `scheduler`, or for a local cluster of `workers` worker
+    processes (one thread each: cleaning is CPU-bound Python) started here and shut down after."""
+    distributed = import_distributed()
+    if scheduler:
+        with distributed.Client(scheduler, timeout="30s") as client:
+            yield client
+        return
+    n_workers = workers or os.cpu_count() or 1
+    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+                                  silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster) as client:
+        yield client
+
+
+def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str | None, scheduler: str | None,
+                    on_error: Callable[[dict[str, Any]], None], exclude: list[Any] = (),
+                    max_bytes: int | None = None, workers: int | None = None,
+                    partition_size: int = DEFAULT_PARTITION_SIZE) -> Summary:
+    """What `cleaner clean --engine dask` does: read `paths` (local paths or fsspec URLs), clean on
+    the cluster, and write jsonl parts plus a manifest to the `output` folder (jsonl), or write
+    the records with the local engine's writers (stdout, or a text/json tree)."""
+    from pathlib import Path
+
+    from .sources import DEFAULT_MAX_BYTES
+    from .url_sources import iter_any_inputs
+    from .writers import open_writer
+
+    import_distributed()  # fail before anything is read or written
+    if fmt == "jsonl" and output is not None and Path(output).is_file():
+        raise DaskUsageError(f"--output {output} is a file; with --engine dask, --format jsonl writes part files "
+                             "and a manifest into a folder")
+    inputs = iter_any_inputs(paths, exclude=list(exclude), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    with dask_client(scheduler, workers) as client:
+        if fmt == "jsonl" and output is not None:
+            return run_on_dask(client, cleaner, inputs, folder=output, on_error=on_error,
+                               partition_size=partition_size)
+        writer = open_writer(fmt, None if output is None else Path(output))
+        try:
+            summary = run_on_dask(client, cleaner, inputs, write=writer.write, on_error=on_error,
+                                  partition_size=partition_size)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()
+        return summary
