@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from .batch import Summary, process
+from .batch import Summary, error_record, process
 from .pipeline import Cleaner
 from .sources import Input
 from .writers import dumps
@@ -112,22 +112,47 @@ def _output_fs(folder: str):
     return fsspec.core.url_to_fs(folder)
 
 
+class PartWriter:
+    """One part file, written under a temporary name unique to this attempt and renamed into
+    place on commit: a retried or duplicated attempt replaces the part with the same bytes
+    instead of appending to it, and a killed one leaves only a temporary file."""
+
+    def __init__(self, folder: str, index: int):
+        self.fs, root = _output_fs(folder)
+        self.final = f"{root}/{part_name(index)}"
+        self.temp = f"{root}/{_TEMP_MARK}{part_name(index)}.{uuid.uuid4().hex}"
+        self.stream = self.fs.open(self.temp, "wb")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.stream.write((dumps(record) + "\n").encode("utf-8"))
+
+    def commit(self) -> None:
+        self.stream.close()
+        self.fs.mv(self.temp, self.final)
+
+    def abort(self) -> None:
+        self.stream.close()
+        try:
+            self.fs.rm(self.temp)
+        except Exception:
+            pass  # a leftover temporary part is removed by the client when the manifest is written
+
+
+def _empty_result(index: int, documents: int, keep_records: bool) -> dict[str, Any]:
+    return {"index": index, "documents": documents, "cleaned": 0, "failed": 0, "lines_removed": 0,
+            "errors": [], "records": [] if keep_records else None}
+
+
 def clean_partition(spec: CleanerSpec, index: int, items: list[Input], folder: str | None) -> dict[str, Any]:
     """Clean one partition on a worker.
 
     Returns the counts and the error records (each with its position in the partition). With a
-    `folder`, the records go to FOLDER/part-INDEX.jsonl, written under a temporary name unique to
-    this attempt and renamed into place, so a retried or duplicated attempt replaces the part
-    with the same bytes instead of appending to it. Without one, the records come back too.
+    `folder`, the records go to FOLDER/part-INDEX.jsonl (see PartWriter); without one, they come
+    back in the result too.
     """
     cleaner = worker_cleaner(spec)
-    result: dict[str, Any] = {"index": index, "documents": len(items), "cleaned": 0, "failed": 0,
-                              "lines_removed": 0, "errors": [], "records": None if folder else []}
-    stream = fs = temp = None
-    if folder is not None:
-        fs, root = _output_fs(folder)
-        temp = f"{root}/{_TEMP_MARK}{part_name(index)}.{uuid.uuid4().hex}"
-        stream = fs.open(temp, "wb")
+    result = _empty_result(index, len(items), keep_records=folder is None)
+    part = PartWriter(folder, index) if folder is not None else None
     try:
         for position, item in enumerate(items):
             record, error = process(cleaner, item)
@@ -137,20 +162,15 @@ def clean_partition(spec: CleanerSpec, index: int, items: list[Input], folder: s
                 continue
             result["cleaned"] += 1
             result["lines_removed"] += len(record["removed"])
-            if stream is not None:
-                stream.write((dumps(record) + "\n").encode("utf-8"))
+            if part is not None:
+                part.write(record)
             else:
                 result["records"].append((position, record))
-        if stream is not None:
-            stream.close()
-            fs.mv(temp, f"{root}/{part_name(index)}")
+        if part is not None:
+            part.commit()
     except BaseException:
-        if stream is not None:
-            stream.close()
-            try:
-                fs.rm(temp)
-            except Exception:
-                pass  # a leftover temporary part is removed by the client at the end of the run
+        if part is not None:
+            part.abort()
         raise
     return result
 
@@ -171,35 +191,93 @@ def partitions(inputs: Iterable[Input], size: int) -> Iterator[tuple[int, list[I
         yield index, chunk
 
 
-def _in_order(client, submissions: Iterator[Any], window: int) -> Iterator[dict[str, Any]]:
-    """Results of the submitted futures in submission order, keeping at most `window` in flight."""
+class DaskRunError(DaskUsageError):
+    """A partition task failed for a reason that is not one document (e.g. an unwritable output
+    folder); the run stops and no manifest is written."""
+
+
+def _in_order(client, chunks: Iterator[tuple[int, list[Input]]], submit: Callable[[int, list[Input]], Any],
+              salvage: Callable[[int, list[Input]], dict[str, Any]], window: int) -> Iterator[dict[str, Any]]:
+    """The result of every partition in input order, keeping at most `window` partitions in
+    flight. A partition whose task kept killing workers goes to `salvage` instead."""
     distributed = import_distributed()
-    pending: dict[int, Any] = {}  # finished but waiting for an earlier one
     running = distributed.as_completed()
+    unfinished: dict[int, list[Input]] = {}  # submitted, not yet yielded
+    indices: dict[str, int] = {}  # future key -> partition index
+    done: dict[int, dict[str, Any]] = {}
     next_index = 0
-    submitted = 0
     exhausted = False
 
     def top_up() -> None:
-        nonlocal submitted, exhausted
-        while not exhausted and submitted - next_index < window:
-            future = next(submissions, None)
-            if future is None:
+        nonlocal exhausted
+        while not exhausted and len(unfinished) < window:
+            chunk = next(chunks, None)
+            if chunk is None:
                 exhausted = True
                 return
+            index, items = chunk
+            unfinished[index] = items
+            future = submit(index, items)
+            indices[future.key] = index
             running.add(future)
-            submitted += 1
 
     top_up()
-    while next_index < submitted:
-        future = next(running)
-        result = future.result()  # a task that raised (not a bad document: those are records) stops the run
-        pending[result["index"]] = result
-        future.release()
-        while next_index in pending:
-            yield pending.pop(next_index)
+    while unfinished:
+        if next_index in done:
+            del unfinished[next_index]
+            yield done.pop(next_index)
             next_index += 1
-        top_up()
+            top_up()
+            continue
+        future = next(running)
+        index = indices.pop(future.key)
+        try:
+            done[index] = future.result()
+        except distributed.KilledWorker:
+            done[index] = salvage(index, unfinished[index])
+        except Exception as err:  # not a bad document (those are error records): the run cannot go on
+            items = unfinished[index]
+            raise DaskRunError(f"partition {index} (documents {items[0].id} .. {items[-1].id}) failed on the "
+                               f"cluster: {type(err).__name__}: {err}") from err
+        finally:
+            future.release()
+
+
+def salvage_partition(client, task: Callable[..., dict[str, Any]], spec: CleanerSpec, index: int,
+                      items: list[Input], folder: str | None, key: str) -> dict[str, Any]:
+    """A partition whose task killed worker after worker (Dask gave up on it with KilledWorker):
+    clean each of its documents as a task of its own, so only the document that kills a worker
+    process (a crash in a native library, memory blown) becomes an error record, and the rest
+    of the partition is written as usual (its part by the client)."""
+    distributed = import_distributed()
+    futures = [client.submit(task, spec, index, [item], None, key=f"{key}-document-{n}", pure=False)
+               for n, item in enumerate(items)]
+    result = _empty_result(index, len(items), keep_records=True)
+    for position, (item, future) in enumerate(zip(items, futures)):
+        try:
+            single = future.result()
+        except distributed.KilledWorker:
+            result["failed"] += 1
+            result["errors"].append((position, error_record(
+                item, "the worker process died every time it cleaned this document (a crash or out of memory)")))
+            continue
+        finally:
+            future.release()
+        for name in ("cleaned", "failed", "lines_removed"):
+            result[name] += single[name]
+        result["records"] += [(position, record) for _, record in single["records"]]
+        result["errors"] += [(position, error) for _, error in single["errors"]]
+    if folder is not None:
+        part = PartWriter(folder, index)
+        try:
+            for _, record in result["records"]:
+                part.write(record)
+            part.commit()
+        except BaseException:
+            part.abort()
+            raise
+        result["records"] = None
+    return result
 
 
 def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
@@ -212,6 +290,7 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
     Give `folder` to have workers write JSONL part files and a manifest there, or `write` to
     receive every record, in input order, on the client. Error records reach `on_error` in input
     order either way. `task` is the per-partition function (clean_partition; tests wrap it).
+    Raises DaskRunError when a partition fails for a reason other than its documents.
     """
     if (folder is None) == (write is None):
         raise ValueError("give exactly one of folder= or write=")
@@ -223,13 +302,18 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
     if window is None:
         threads = sum(client.nthreads().values()) or 1
         window = max(4, 3 * threads)
-    submissions = (client.submit(task, spec, index, items, folder, key=f"clean-partition-{run_id}-{index}",
-                                 pure=False)
-                   for index, items in partitions(inputs, partition_size))
+
+    def submit(index: int, items: list[Input]) -> Any:
+        return client.submit(task, spec, index, items, folder, key=f"clean-partition-{run_id}-{index}", pure=False)
+
+    def salvage(index: int, items: list[Input]) -> dict[str, Any]:
+        return salvage_partition(client, task, spec, index, items, folder, key=f"clean-partition-{run_id}-{index}")
+
+    results = _in_order(client, partitions(inputs, partition_size), submit, salvage, window)
     summary = Summary()
     parts: list[dict[str, Any]] = []
     started = time.perf_counter()
-    for result in _in_order(client, submissions, window):
+    for result in results:
         summary.documents += result["documents"]
         summary.cleaned += result["cleaned"]
         summary.failed += result["failed"]

@@ -278,3 +278,32 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cleaner, corpus, tmp_
     joined = "".join((out / p["name"]).read_text(encoding="utf-8") for p in manifest["parts"])
     assert joined == "".join(dumps(r) + "\n" for r in records)  # nothing lost, nothing doubled
     assert outcome["errors"] == errors and counts(outcome["summary"]) == counts(summary)
+
+
+def crashing_partition(spec, index, items, folder):
+    """The real task, except that a worker cleaning `poison.txt` dies on the spot, as on a crash
+    in native code or the kernel's out-of-memory killer."""
+    if any(item.id == "poison.txt" for item in items):
+        os._exit(70)
+    return clean_partition(spec, index, items, folder)
+
+
+def test_a_document_that_kills_every_worker_becomes_an_error_record(cleaner, tmp_path):
+    import dask
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, seed in enumerate(seed_inputs()):
+        (corpus / f"{n}.txt").write_bytes(seed.read_bytes())
+    (corpus / "poison.txt").write_text("A sentence of an article that crashes the worker.\n", encoding="utf-8")
+    records, errors, summary = local_run(cleaner, [str(corpus)])
+    out = tmp_path / "out"
+    got_errors = []
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with start_cluster() as cluster, Client(cluster, timeout="60s") as client:
+            dask_summary = run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder=str(out),
+                                       on_error=got_errors.append, partition_size=2, task=crashing_partition)
+    assert [e["id"] for e in got_errors] == ["poison.txt"] and "worker process died" in got_errors[0]["error"]
+    assert list(read_parts(str(out))) == [r for r in records if r["id"] != "poison.txt"]  # the rest of its partition too
+    assert counts(dask_summary)[:3] == (summary.documents, summary.cleaned - 1, 1)
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME] + [part_name(i) for i in range(3)])
