@@ -112,6 +112,20 @@ def _output_fs(folder: str):
     return fsspec.core.url_to_fs(folder)
 
 
+def _rename(fs, source: str, target: str) -> None:
+    """Put `source` in place of the file `target`, atomically where the file system can.
+
+    Locally that is os.replace (fsspec's mv would move the file *into* a folder in the way);
+    object stores have no rename, but there an object appears whole or not at all.
+    """
+    from fsspec.implementations.local import LocalFileSystem
+
+    if isinstance(fs, LocalFileSystem):
+        os.replace(source, target)
+    else:
+        fs.mv(source, target)
+
+
 class PartWriter:
     """One part file, written under a temporary name unique to this attempt and renamed into
     place on commit: a retried or duplicated attempt replaces the part with the same bytes
@@ -128,7 +142,7 @@ class PartWriter:
 
     def commit(self) -> None:
         self.stream.close()
-        self.fs.mv(self.temp, self.final)
+        _rename(self.fs, self.temp, self.final)
 
     def abort(self) -> None:
         self.stream.close()
@@ -299,6 +313,10 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
     if folder is not None:
         fs, root = _output_fs(folder)
         fs.makedirs(root, exist_ok=True)
+        # The manifest is written last: a folder without one holds an unfinished run, never an
+        # earlier run's manifest over parts this run has begun to replace.
+        if fs.exists(f"{root}/{MANIFEST_NAME}"):
+            fs.rm(f"{root}/{MANIFEST_NAME}")
     if window is None:
         threads = sum(client.nthreads().values()) or 1
         window = max(4, 3 * threads)
@@ -349,9 +367,12 @@ def _finish_folder(folder: str, parts: list[dict[str, Any]], summary: Summary) -
     temp = f"{root}/{_TEMP_MARK}{MANIFEST_NAME}.{uuid.uuid4().hex}"
     with fs.open(temp, "wb") as stream:
         stream.write((json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
-    fs.mv(temp, f"{root}/{MANIFEST_NAME}")
+    _rename(fs, temp, f"{root}/{MANIFEST_NAME}")
     listed = {part["name"] for part in parts}
-    for path in fs.ls(root, detail=False):
+    for entry in fs.ls(root, detail=True):
+        if entry.get("type") != "file":
+            continue
+        path = entry["name"]
         name = path.rstrip("/").rsplit("/", 1)[-1]
         stale_part = name.startswith(PART_PREFIX) and name.endswith(PART_SUFFIX) and name not in listed
         if name.startswith(_TEMP_MARK) or stale_part:

@@ -16,7 +16,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from cleaner.batch import run_batch
-from cleaner.dask_engine import MANIFEST_NAME, clean_partition, part_name, read_parts, run_on_dask
+from cleaner.dask_engine import MANIFEST_NAME, DaskRunError, clean_partition, part_name, read_parts, run_on_dask
 from cleaner.sources import iter_inputs
 from cleaner.url_sources import iter_any_inputs
 from cleaner.writers import dumps
@@ -134,6 +134,18 @@ def test_a_rerun_into_the_same_folder_replaces_parts_and_drops_stale_ones(client
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert len(list(out.glob("part-*.jsonl"))) == len(manifest["parts"]) < many
     assert list(read_parts(str(out))) == local_run(cleaner, [str(corpus)])[0]
+
+
+def test_an_unfinished_run_leaves_no_manifest(client, cleaner, corpus, tmp_path):
+    out = tmp_path / "out"
+    run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder=str(out), partition_size=PARTITION)
+    assert (out / MANIFEST_NAME).exists()
+    for i in range(20):  # the next run cannot write its parts: a folder is in the way of each
+        (out / part_name(i)).unlink(missing_ok=True)
+        (out / part_name(i)).mkdir()
+    with pytest.raises(DaskRunError, match=r"partition \d+ \(documents .+\) failed on the cluster"):
+        run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder=str(out), partition_size=PARTITION)
+    assert not (out / MANIFEST_NAME).exists()
 
 
 def test_file_and_memory_urls_are_read_like_local_paths(client, cleaner, corpus):
