@@ -14,6 +14,10 @@ Output:
 - anything else (stdout, text/json trees): records come back to the client, which writes them in
   input order with the local engine's writers.
 
+A worker that dies mid-task is survived: Dask runs its task again elsewhere. A partition whose
+task keeps killing workers (Dask gives up with KilledWorker) is cleaned again one document per
+task, so only the document that kills a worker becomes an error record.
+
 Documents travel inside the task itself rather than through client.scatter: scattered data
 lives on one worker and dies with it, while a task's own arguments stay on the scheduler until
 the task is done, so a task whose worker died can always be run again elsewhere. At most a
@@ -50,7 +54,7 @@ _TEMP_MARK = ".writing-"
 
 
 class DaskUsageError(RuntimeError):
-    """The run cannot start as asked (the CLI exits 2 with this message; nothing was cleaned)."""
+    """The run cannot start, or go on, as asked: the CLI prints the message and exits 2."""
 
 
 class DaskUnavailable(DaskUsageError):
