@@ -395,12 +395,18 @@ def read_parts(folder: str) -> Iterator[dict[str, Any]]:
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+def dask_client(scheduler: str | None = None, workers: int | None = None,
+                connect_timeout: str = "30s") -> Iterator[Any]:
     """A client for the scheduler at `scheduler`, or for a local cluster of `workers` worker
     processes (one thread each: cleaning is CPU-bound Python) started here and shut down after."""
     distributed = import_distributed()
     if scheduler:
-        with distributed.Client(scheduler, timeout="30s") as client:
+        try:
+            client = distributed.Client(scheduler, timeout=connect_timeout)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise DaskUsageError(f"cannot reach the Dask scheduler at {scheduler}: {err}; check the address "
+                                 "(e.g. tcp://HOST:8786) and that `dask scheduler` runs there") from err
+        with client:
             yield client
         return
     n_workers = workers or os.cpu_count() or 1

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from cleaner.batch import run_batch
-from cleaner.dask_engine import MANIFEST_NAME, DaskRunError, clean_partition, part_name, read_parts, run_on_dask
+from cleaner.dask_engine import MANIFEST_NAME, DaskRunError, DaskUsageError, dask_client, clean_partition, part_name, read_parts, run_on_dask
 from cleaner.sources import iter_inputs
 from cleaner.url_sources import iter_any_inputs
 from cleaner.writers import dumps
@@ -203,6 +204,15 @@ def test_cli_starts_its_own_local_cluster_and_writes_stdout(tmp_path):
 def test_scheduler_without_dask_engine_is_bad_usage():
     proc = run_cli("clean", str(seed_inputs()[0]), "--scheduler", "tcp://127.0.0.1:1")
     assert proc.returncode == 2 and b"--scheduler needs --engine dask" in proc.stderr
+
+
+def test_an_unreachable_scheduler_is_a_clear_error():
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    with pytest.raises(DaskUsageError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:"):
+        with dask_client(address, connect_timeout="2s"):
+            pass
 
 
 def test_plain_commands_never_import_dask():
