@@ -1,12 +1,19 @@
 """Clean many documents: one output or one error record per input, and a summary that adds up.
 
-This module knows nothing about the command line; the CLI and other engines call it.
+This module knows nothing about the command line, files or processes; the CLI and other engines
+(a Dask engine, say) reuse its three parts:
+
+- `process(cleaner, item)`: the per-document function, (record, None) or (None, error record),
+  never raising for a bad document;
+- `Summary.add(...)` / `Summary.merge(...)`: the counts, the same whichever engine produced them;
+- `run_batch(...)`: the local engine, in-process or on a pool of worker processes (parallel.py),
+  output in input order, with a callback per output record for observers (statistics, reports).
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .decode import DecodeError
 from .extract import ExtractionError
@@ -15,23 +22,66 @@ from .sources import Input, InputFailure, InputItem
 
 RESERVED_KEYS = ("id", "text", "metadata", "removed")
 
+Record = dict[str, Any]
+
 
 @dataclass
 class Summary:
+    """What a batch did. documents == cleaned + failed always; `skipped` counts the cleaned
+    documents whose output an earlier, interrupted run had already written (--resume)."""
+
     documents: int = 0
     cleaned: int = 0
     failed: int = 0
     lines_removed: int = 0
+    skipped: int = 0
+    resumed: int = 0  # documents an earlier, interrupted run accounted for (in the counts above)
     seconds: float = 0.0
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    input_bytes: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)  # kept for API users; the CLI streams them
+
+    def add(self, record: Record | None, error: Record | None, size: int = 0, skipped: bool = False) -> None:
+        """Count one document's outcome: an output record, an error record, or (skipped) an
+        output already complete from an earlier run."""
+        self.documents += 1
+        self.input_bytes += size
+        if error is not None:
+            self.failed += 1
+        else:
+            self.cleaned += 1
+            if skipped:
+                self.skipped += 1
+            elif record is not None:
+                self.lines_removed += len(record["removed"])
+
+    def merge(self, other: "Summary") -> None:
+        """Add another part's counts (a partition cleaned elsewhere, or an earlier interrupted run)."""
+        for name in ("documents", "cleaned", "failed", "lines_removed", "skipped", "input_bytes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, int]:
+        """The counts alone, as stored in a checkpoint."""
+        data = asdict(self)
+        for name in ("failures", "seconds", "resumed"):
+            data.pop(name)
+        return data
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> "Summary":
+        return cls(**{k: int(v) for k, v in counts.items() if k in cls.__dataclass_fields__})
 
     def line(self) -> str:
-        rate = self.documents / self.seconds if self.seconds else 0.0
-        return (f"{self.documents} documents: {self.cleaned} cleaned, {self.failed} failed, "
+        rate = (self.documents - self.resumed) / self.seconds if self.seconds else 0.0
+        text = (f"{self.documents} documents: {self.cleaned} cleaned, {self.failed} failed, "
                 f"{self.lines_removed} lines removed, {self.seconds:.1f}s ({rate:.1f} documents/s)")
+        if self.resumed:
+            text += f"; resumed after {self.resumed} documents of an earlier run"
+        if self.skipped:
+            text += f"; {self.skipped} already complete from an earlier run"
+        return text
 
 
-def clean_item(cleaner: Cleaner, item: InputItem) -> dict[str, Any]:
+def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
     """The output record for one document; raises ValueError (with a reason) when it cannot be cleaned."""
     if item.kind == "html":
         result = cleaner.clean_html(item.content, url=item.url, path=item.path)
@@ -39,7 +89,7 @@ def clean_item(cleaner: Cleaner, item: InputItem) -> dict[str, Any]:
         result = cleaner.clean_bytes(item.content, url=item.url, path=item.path)
     else:
         result = cleaner.clean_text(item.content, url=item.url, path=item.path)
-    record: dict[str, Any] = {"id": item.id, **result.as_record()}
+    record: Record = {"id": item.id, **result.as_record()}
     if result.warnings:
         record["warnings"] = result.warnings
     for key, value in item.fields.items():
@@ -48,8 +98,14 @@ def clean_item(cleaner: Cleaner, item: InputItem) -> dict[str, Any]:
     return record
 
 
-def error_record(item: Input, reason: str) -> dict[str, Any]:
-    return {"id": item.id, "source": item.source, "error": reason}
+def error_record(item: Input, reason: str) -> Record:
+    """What the errors file says about a document: its id, where it came from, the line of a
+    JSONL stream it was on, and why it has no output."""
+    record: Record = {"id": item.id, "source": item.source}
+    if item.line is not None:
+        record["line"] = item.line
+    record["error"] = reason
+    return record
 
 
 def failure_reason(err: Exception) -> str:
@@ -58,7 +114,7 @@ def failure_reason(err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def process(cleaner: Cleaner, item: Input) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def process(cleaner: Cleaner, item: Input) -> tuple[Record | None, Record | None]:
     """(output record, None) or (None, error record) for one input; never raises for a bad document."""
     if isinstance(item, InputFailure):
         return None, error_record(item, item.reason)
@@ -68,19 +124,69 @@ def process(cleaner: Cleaner, item: Input) -> tuple[dict[str, Any] | None, dict[
         return None, error_record(item, failure_reason(err))
 
 
-def run_batch(cleaner: Cleaner, inputs: Iterable[Input], write: Callable[[dict[str, Any]], None],
-              on_error: Callable[[dict[str, Any]], None]) -> Summary:
-    summary = Summary()
+class Outcome(NamedTuple):
+    """One input's result, in input order: exactly one of record / error, or neither when
+    `skipped` (its output was already complete)."""
+
+    record: Record | None
+    error: Record | None
+    size: int
+    skipped: bool = False
+
+
+def process_many(cleaner: Cleaner, items: Sequence[Input]) -> list[tuple[Record | None, Record | None]]:
+    """`process` over a chunk of documents: the unit of work a worker process (or a cluster
+    task) receives, so that one round trip carries several documents."""
+    return [process(cleaner, item) for item in items]
+
+
+# A pre-filter: True when the item's output is already complete (resuming per-document files).
+AlreadyDone = Callable[[InputItem], bool]
+Observer = Callable[[Record], None]
+
+
+def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
+                 already_done: AlreadyDone | None = None) -> Iterator[Outcome]:
+    """Outcomes of every input, in input order, cleaned in this process (workers=1) or by a pool
+    of `workers` processes with a bounded number of documents in flight."""
+    if workers <= 1:
+        for item in inputs:
+            if already_done is not None and isinstance(item, InputItem) and already_done(item):
+                yield Outcome(None, None, item.size, True)
+                continue
+            record, error = process(cleaner, item)
+            yield Outcome(record, error, item.size)
+        return
+    from .parallel import parallel_outcomes  # process pools only when asked for
+
+    yield from parallel_outcomes(cleaner, inputs, workers, already_done)
+
+
+def run_batch(cleaner: Cleaner, inputs: Iterable[Input], write: Callable[[Record], None],
+              on_error: Callable[[Record], None], *, workers: int = 1,
+              observers: Sequence[Observer] = (), already_done: AlreadyDone | None = None,
+              on_outcome: Callable[[Outcome, Summary], None] | None = None,
+              summary: Summary | None = None) -> Summary:
+    """Clean every input; each becomes exactly one `write(record)` or one `on_error(error)`
+    (or is counted as skipped when `already_done` says its output exists).
+
+    `observers` are called with each output record after it is written (rule statistics, a
+    report); `on_outcome` after every input with the running summary (progress, checkpoints).
+    `summary` carries counts over from an earlier, interrupted run.
+    """
+    summary = summary if summary is not None else Summary()
     started = time.perf_counter()
-    for item in inputs:
-        summary.documents += 1
-        record, error = process(cleaner, item)
-        if record is not None:
-            write(record)
-            summary.cleaned += 1
-            summary.lines_removed += sum(1 for r in record["removed"])
-        else:
-            summary.failed += 1
-            on_error(error)
-    summary.seconds = time.perf_counter() - started
+    try:
+        for outcome in clean_stream(cleaner, inputs, workers, already_done):
+            if outcome.record is not None:
+                write(outcome.record)
+                for observe in observers:
+                    observe(outcome.record)
+            elif outcome.error is not None:
+                on_error(outcome.error)
+            summary.add(outcome.record, outcome.error, outcome.size, outcome.skipped)
+            if on_outcome is not None:
+                on_outcome(outcome, summary)
+    finally:
+        summary.seconds = time.perf_counter() - started
     return summary

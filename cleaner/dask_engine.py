@@ -156,9 +156,8 @@ class PartWriter:
             pass  # a leftover temporary part is removed by the client when the manifest is written
 
 
-def _empty_result(index: int, documents: int, keep_records: bool) -> dict[str, Any]:
-    return {"index": index, "documents": documents, "cleaned": 0, "failed": 0, "lines_removed": 0,
-            "errors": [], "records": [] if keep_records else None}
+def _empty_result(index: int, keep_records: bool) -> dict[str, Any]:
+    return {"index": index, "summary": Summary(), "errors": [], "records": [] if keep_records else None}
 
 
 def clean_partition(spec: CleanerSpec, index: int, items: list[Input], folder: str | None) -> dict[str, Any]:
@@ -169,17 +168,15 @@ def clean_partition(spec: CleanerSpec, index: int, items: list[Input], folder: s
     back in the result too.
     """
     cleaner = worker_cleaner(spec)
-    result = _empty_result(index, len(items), keep_records=folder is None)
+    result = _empty_result(index, keep_records=folder is None)
     part = PartWriter(folder, index) if folder is not None else None
     try:
         for position, item in enumerate(items):
             record, error = process(cleaner, item)
+            result["summary"].add(record, error, item.size)
             if record is None:
-                result["failed"] += 1
                 result["errors"].append((position, error))
                 continue
-            result["cleaned"] += 1
-            result["lines_removed"] += len(record["removed"])
             if part is not None:
                 part.write(record)
             else:
@@ -270,19 +267,19 @@ def salvage_partition(client, task: Callable[..., dict[str, Any]], spec: Cleaner
     distributed = import_distributed()
     futures = [client.submit(task, spec, index, [item], None, key=f"{key}-document-{n}", pure=False)
                for n, item in enumerate(items)]
-    result = _empty_result(index, len(items), keep_records=True)
+    result = _empty_result(index, keep_records=True)
     for position, (item, future) in enumerate(zip(items, futures)):
         try:
             single = future.result()
         except distributed.KilledWorker:
-            result["failed"] += 1
-            result["errors"].append((position, error_record(
-                item, "the worker process died every time it cleaned this document (a crash or out of memory)")))
+            error = error_record(
+                item, "the worker process died every time it cleaned this document (a crash or out of memory)")
+            result["summary"].add(None, error, item.size)
+            result["errors"].append((position, error))
             continue
         finally:
             future.release()
-        for name in ("cleaned", "failed", "lines_removed"):
-            result[name] += single[name]
+        result["summary"].merge(single["summary"])
         result["records"] += [(position, record) for _, record in single["records"]]
         result["errors"] += [(position, error) for _, error in single["errors"]]
     if folder is not None:
@@ -336,10 +333,8 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
     parts: list[dict[str, Any]] = []
     started = time.perf_counter()
     for result in results:
-        summary.documents += result["documents"]
-        summary.cleaned += result["cleaned"]
-        summary.failed += result["failed"]
-        summary.lines_removed += result["lines_removed"]
+        done = result["summary"]
+        summary.merge(done)
         if write is not None:
             outcomes = sorted([(p, "record", r) for p, r in result["records"]]
                               + [(p, "error", e) for p, e in result["errors"]], key=lambda o: o[0])
@@ -348,8 +343,8 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
         else:
             for _, error in result["errors"]:
                 on_error(error)
-            parts.append({"name": part_name(result["index"]), "documents": result["documents"],
-                          "records": result["cleaned"], "errors": result["failed"]})
+            parts.append({"name": part_name(result["index"]), "documents": done.documents,
+                          "records": done.cleaned, "errors": done.failed})
     summary.seconds = time.perf_counter() - started
     if folder is not None:
         _finish_folder(folder, parts, summary)

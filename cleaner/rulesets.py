@@ -63,6 +63,7 @@ class RuleError(Exception):
     """Rule files that cannot be used; `problems` lists every problem found."""
 
     def __init__(self, problems: list[RuleProblem]):
+        problems = sorted(problems, key=lambda p: (p.file, p.line))  # in file order, as an editor shows them
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
 
@@ -273,7 +274,11 @@ def _string_list(value: Any, key: str, file: str, line: int, problems: list[Rule
 
 
 def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None:
-    """Load one rule file; append what is wrong with it to `problems`."""
+    """Load one rule file; append what is wrong with it to `problems`.
+
+    Returns None only when the file is not a rule set at all; otherwise the rule set of the rules
+    that loaded (check `problems` before using it).
+    """
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -294,7 +299,6 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     if not isinstance(data, dict):
         problems.append(RuleProblem(file, 1, "", "a rule file is a mapping with name, description and rules"))
         return None
-    before = len(problems)
     for key in data:
         if key not in RULESET_KEYS:
             problems.append(RuleProblem(file, data.line, "", f"unknown key {key!r}; allowed: {', '.join(sorted(RULESET_KEYS))}"))
@@ -340,9 +344,9 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
         rules.append(rule)
         rule_lines[rule.id] = spec.line
         examples[rule.id] = rule_examples
-    if len(problems) > before:
-        return None
-    return RuleSet(name, data["description"], file, rules, domains, paths, markers, rule_lines, examples)
+    # The rules that did load are returned even when others in the file did not, so that their
+    # examples can still be checked and every problem in the file reported in one go.
+    return RuleSet(name, data.get("description") or "", file, rules, domains, paths, markers, rule_lines, examples)
 
 
 def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[RuleSet]:
@@ -359,10 +363,8 @@ def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[RuleSet]:
             # A rule whose own examples fail is as broken as one whose regex does not compile.
             from .rule_examples import check_examples  # imports this module
 
-            example_problems = check_examples(ruleset)
-            problems.extend(example_problems)
-            if not example_problems:
-                rulesets.append(ruleset)
+            problems.extend(check_examples(ruleset))
+            rulesets.append(ruleset)
     _check_unique(rulesets, problems)
     if problems:
         raise RuleError(problems)

@@ -5,13 +5,14 @@ fsspec is imported only when a URL is given, so the plain install never needs it
 """
 from __future__ import annotations
 
+import gzip
 import posixpath
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from .sources import (HTML_SUFFIXES, JSONL_SUFFIXES, WALKED_SUFFIXES, DEFAULT_MAX_BYTES, Input, InputFailure,
-                      InputItem, iter_inputs, read_jsonl)
+from .sources import (GZIP_SUFFIX, HTML_SUFFIXES, JSONL_SUFFIXES, WALKED_SUFFIXES, DEFAULT_MAX_BYTES, Input,
+                      InputFailure, InputItem, content_suffix, iter_inputs, read_jsonl)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -34,7 +35,12 @@ def _reason(err: Exception) -> str:
 
 
 def _suffix(path: str) -> str:
-    return posixpath.splitext(path)[1].lower()
+    """What the file holds, looking through a final .gz (as sources.content_suffix)."""
+    return content_suffix(PurePosixPath(path))
+
+
+def _is_gzip(path: str) -> bool:
+    return path.lower().endswith(GZIP_SUFFIX)
 
 
 def _walk(fs, root: str) -> Iterator[str | InputFailure]:
@@ -46,8 +52,8 @@ def _walk(fs, root: str) -> Iterator[str | InputFailure]:
         try:
             entries = sorted(fs.ls(current, detail=True), key=lambda e: posixpath.basename(e["name"].rstrip("/")))
         except Exception as err:  # any backend error listing one folder: that folder fails, the others go on
-            where = fs.unstrip_protocol(current)
-            yield InputFailure(where, where, f"cannot list folder: {_reason(err)}")
+            doc_id = posixpath.relpath(current, root) if current != root else "."
+            yield InputFailure(doc_id, fs.unstrip_protocol(current), f"cannot list folder: {_reason(err)}")
             continue
         subfolders = []
         for entry in entries:
@@ -62,22 +68,46 @@ def _walk(fs, root: str) -> Iterator[str | InputFailure]:
 
 def _read(fs, path: str, doc_id: str, max_bytes: int) -> Iterator[Input]:
     source = fs.unstrip_protocol(path)
+    if _suffix(path) in JSONL_SUFFIXES:
+        yield from _read_jsonl(fs, path, doc_id, source)
+        return
+    size = 0
     try:
-        if _suffix(path) in JSONL_SUFFIXES:
-            with fs.open(path, "rb") as stream:
-                yield from read_jsonl(stream, source)
-            return
-        size = fs.size(path)
-        if size is not None and size > max_bytes:
+        size = fs.size(path) or 0
+        if size > max_bytes:
             yield InputFailure(doc_id, source, f"file is {_size_text(size)}, over the {_size_text(max_bytes)} "
-                                               "limit for one document (raise it with --max-bytes)")
+                                               "limit for one document (raise it with --max-bytes)", size=size)
             return
-        data = fs.cat_file(path)
-    except Exception as err:  # network, permission, vanished object: this document fails, not the run
-        yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
+        if _is_gzip(path):
+            with fs.open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise ValueError(f"decompressed content is over the {_size_text(max_bytes)} limit for one "
+                                 "document (raise it with --max-bytes)")
+        else:
+            data = fs.cat_file(path)
+    except Exception as err:  # network, permission, vanished object, bad gzip: this document fails, not the run
+        yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}", size=size)
         return
     kind = "html" if _suffix(path) in HTML_SUFFIXES else "text"
-    yield InputItem(doc_id, kind, data, source, path=source)
+    yield InputItem(doc_id, kind, data, source, path=source, size=size)
+
+
+def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
+    try:
+        raw = fs.open(path, "rb")
+    except Exception as err:
+        yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
+        return
+    with raw:
+        if not _is_gzip(path):
+            yield from read_jsonl(raw, source)
+            return
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+        try:
+            yield from read_jsonl(stream, source, position=raw.tell)
+        except (OSError, EOFError) as err:  # a corrupt or truncated .gz: what was read stands, the rest is one failure
+            yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
 
 
 def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
@@ -124,7 +154,8 @@ def iter_any_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int =
             if isinstance(item, InputItem):
                 if item.id in seen:
                     yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "
-                                                             "the same id", item.fields)
+                                                             "the same id", item.fields, line=item.line,
+                                       size=item.size)
                     continue
                 seen.add(item.id)
             yield item

@@ -2,6 +2,7 @@
 same records, error records and counts as the local engine; a worker killed mid-run loses and
 doubles nothing."""
 import functools
+import gzip
 import json
 import logging
 import os
@@ -27,9 +28,9 @@ PARTITION = 4
 
 
 def make_corpus(root: Path) -> Path:
-    """Text, HTML and JSONL documents built from the seed articles, plus documents that fail in
-    every way a batch meets: binary bytes, HTML without text, a dangling link, bad JSONL lines,
-    a record without text, a duplicate id."""
+    """Text, HTML and JSONL documents (some gzip-compressed) built from the seed articles, plus
+    documents that fail in every way a batch meets: binary bytes, HTML without text, a dangling
+    link, bad JSONL lines, a record without text, a duplicate id, a truncated .gz."""
     corpus = root / "corpus"
     (corpus / "text").mkdir(parents=True)
     (corpus / "html" / "deep").mkdir(parents=True)
@@ -53,6 +54,10 @@ def make_corpus(root: Path) -> Path:
     lines.append(json.dumps({"id": "h1", "html": "<html><body><article><p>A short story from the wire, told "
                                                   "in one sentence.</p></article></body></html>"}))
     (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    zipped = [json.dumps({"id": f"z{n}", "text": body}) for n, body in enumerate(seeds[:3])] + ["[1, 2]"]
+    (corpus / "zipped.jsonl.gz").write_bytes(gzip.compress(("\n".join(zipped) + "\n").encode("utf-8"), mtime=0))
+    (corpus / "text" / "seed0-again.txt.gz").write_bytes(gzip.compress(seed_inputs()[0].read_bytes(), mtime=0))
+    (corpus / "text" / "truncated.txt.gz").write_bytes(gzip.compress(b"A sentence." * 100, mtime=0)[:40])
     return corpus
 
 
@@ -177,11 +182,12 @@ def test_file_and_memory_urls_are_read_like_local_paths(client, cleaner, corpus)
 
 
 def test_cli_submits_to_an_existing_scheduler(cluster, corpus, tmp_path):
-    local = tmp_path / "local.jsonl"
-    local_proc = run_cli("clean", str(corpus), "--format", "jsonl", "-o", str(local))
-    out = tmp_path / "parts"
+    local, local_errors = tmp_path / "local.jsonl", tmp_path / "local-errors.jsonl"
+    local_proc = run_cli("clean", str(corpus), "--format", "jsonl", "-o", str(local), "--errors", str(local_errors))
+    out, out_errors = tmp_path / "parts", tmp_path / "dask-errors.jsonl"
     proc = run_cli("clean", str(corpus), "--engine", "dask", "--scheduler", cluster.scheduler_address,
-                   "--format", "jsonl", "-o", str(out))
+                   "--format", "jsonl", "-o", str(out), "--errors", str(out_errors))
+    assert out_errors.read_bytes() == local_errors.read_bytes() and out_errors.read_bytes().count(b"\n") >= 8
     assert proc.returncode == local_proc.returncode == 1  # some documents failed, each named on stderr
     joined = b"".join((out / p["name"]).read_bytes()
                       for p in json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["parts"])
@@ -204,6 +210,12 @@ def test_cli_starts_its_own_local_cluster_and_writes_stdout(tmp_path):
 def test_scheduler_without_dask_engine_is_bad_usage():
     proc = run_cli("clean", str(seed_inputs()[0]), "--scheduler", "tcp://127.0.0.1:1")
     assert proc.returncode == 2 and b"--scheduler needs --engine dask" in proc.stderr
+
+
+def test_resume_with_dask_engine_is_bad_usage(tmp_path):
+    proc = run_cli("clean", str(seed_inputs()[0]), "--engine", "dask", "--format", "jsonl", "-o", str(tmp_path / "o"),
+                   "--resume")
+    assert proc.returncode == 2 and b"--resume is not available with --engine dask" in proc.stderr
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():
