@@ -161,7 +161,7 @@ def clean(
         fail("--scheduler needs --engine dask", 2)
     if engine == Engine.dask:
         _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
-                       resume=resume, report=report)  # exits
+                       resume=resume, report=report, progress=progress)  # exits
     jsonl_file = output is not None and fmt == OutputFormat.jsonl
     inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes)
 
@@ -260,7 +260,7 @@ def clean(
 
 def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
                    scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
-                   report: Optional[Path]) -> None:
+                   report: Optional[Path], progress: Optional[bool]) -> None:
     """`clean --engine dask`: dask_engine does the work. It is imported only now, so that the
     plain install never needs Dask. Always exits, with the local engine's exit codes."""
     from .dask_engine import DaskUsageError, clean_with_dask
@@ -271,19 +271,29 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
     if report is not None:
         fail("--report is not available with --engine dask", 2)
     errors_file = JsonlFile(errors) if errors is not None else None
+    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+    meter = Progress(paths) if show_progress else None
 
     def report_error(error: dict) -> None:
         if errors_file is not None:
             errors_file.write_line(dumps(error))
         if not quiet:
+            if meter is not None:
+                meter.clear()
             typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
+
+    def after_partition(running) -> None:  # the line moves once per partition, not per document
+        if meter is not None:
+            meter.update(running.documents, running.failed, running.input_bytes)
 
     exclude = [p for p in (output, errors) if p is not None]
     try:
         summary = clean_with_dask(paths, cleaner, fmt=fmt, output=None if output is None else str(output),
                                   scheduler=scheduler, on_error=report_error, exclude=exclude, max_bytes=max_bytes,
-                                  workers=workers)
+                                  workers=workers, on_partition=after_partition)
     except BaseException as err:
+        if meter is not None:
+            meter.clear()
         if errors_file is not None:
             errors_file.discard()
         if isinstance(err, DaskUsageError):
@@ -291,6 +301,9 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
         if isinstance(err, KeyboardInterrupt):
             fail("interrupted; rerun to clean everything again (no manifest was written)", 130)
         raise
+    if meter is not None:
+        meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
+        meter.clear()
     if errors_file is not None:
         errors_file.close()
     if not quiet:

@@ -299,12 +299,14 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
                 write: Callable[[dict[str, Any]], None] | None = None,
                 on_error: Callable[[dict[str, Any]], None] = lambda error: None,
                 folder: str | None = None, partition_size: int = DEFAULT_PARTITION_SIZE,
-                task: Callable[..., dict[str, Any]] = clean_partition, window: int | None = None) -> Summary:
+                task: Callable[..., dict[str, Any]] = clean_partition, window: int | None = None,
+                on_partition: Callable[[Summary], None] | None = None) -> Summary:
     """Clean `inputs` on the cluster behind `client`; the counterpart of batch.run_batch.
 
     Give `folder` to have workers write JSONL part files and a manifest there, or `write` to
     receive every record, in input order, on the client. Error records reach `on_error` in input
     order either way. `task` is the per-partition function (clean_partition; tests wrap it).
+    `on_partition` gets the running summary after each partition (a progress line).
     Raises DaskRunError when a partition fails for a reason other than its documents.
     """
     if (folder is None) == (write is None):
@@ -345,6 +347,8 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
                 on_error(error)
             parts.append({"name": part_name(result["index"]), "documents": done.documents,
                           "records": done.cleaned, "errors": done.failed})
+        if on_partition is not None:
+            on_partition(summary)
     summary.seconds = time.perf_counter() - started
     if folder is not None:
         _finish_folder(folder, parts, summary)
@@ -415,7 +419,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
 def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str | None, scheduler: str | None,
                     on_error: Callable[[dict[str, Any]], None], exclude: list[Any] = (),
                     max_bytes: int | None = None, workers: int | None = None,
-                    partition_size: int = DEFAULT_PARTITION_SIZE) -> Summary:
+                    partition_size: int = DEFAULT_PARTITION_SIZE,
+                    on_partition: Callable[[Summary], None] | None = None) -> Summary:
     """What `cleaner clean --engine dask` does: read `paths` (local paths or fsspec URLs), clean on
     the cluster, and write jsonl parts plus a manifest to the `output` folder (jsonl), or write
     the records with the local engine's writers (stdout, or a text/json tree)."""
@@ -433,11 +438,11 @@ def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str
     with dask_client(scheduler, workers) as client:
         if fmt == "jsonl" and output is not None:
             return run_on_dask(client, cleaner, inputs, folder=output, on_error=on_error,
-                               partition_size=partition_size)
+                               partition_size=partition_size, on_partition=on_partition)
         writer = open_writer(fmt, None if output is None else Path(output))
         try:
             summary = run_on_dask(client, cleaner, inputs, write=writer.write, on_error=on_error,
-                                  partition_size=partition_size)
+                                  partition_size=partition_size, on_partition=on_partition)
         except BaseException:
             writer.abort()
             raise

@@ -202,9 +202,11 @@ def test_cli_submits_to_an_existing_scheduler(cluster, corpus, tmp_path):
 def test_cli_starts_its_own_local_cluster_and_writes_stdout(tmp_path):
     seeds = Path(seed_inputs()[0]).parent
     local = run_cli("clean", str(seeds), "-q")
-    proc = run_cli("clean", str(seeds), "--engine", "dask", "-q")
+    proc = run_cli("clean", str(seeds), "--engine", "dask", "--workers", "2", "--progress")
     assert proc.returncode == local.returncode == 0, proc.stderr
     assert proc.stdout == local.stdout and proc.stdout.count(b"\n") > 20
+    stderr = proc.stderr.decode()
+    assert "100% 5 documents |" in stderr and "5 documents: 5 cleaned, 0 failed" in stderr.splitlines()[-1]
 
 
 def test_scheduler_without_dask_engine_is_bad_usage():
