@@ -60,12 +60,33 @@ def decode_bytes(data: bytes, html: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    best = charset_normalizer.from_bytes(data).best()
     if html and (declared := declared_html_charset(data)):
         try:
-            return data.decode(declared)
+            text = data.decode(declared)
         except (UnicodeDecodeError, LookupError):
-            pass
-    best = charset_normalizer.from_bytes(data).best()
+            pass  # mis-declared: the bytes are not in that encoding
+        else:
+            # Single-byte encodings decode any bytes, so "it decodes" proves nothing: keep the
+            # declaration unless detection finds an encoding whose text is clearly less garbled
+            # (a cp1251 page declared as latin-1 reads as accented junk).
+            if best is None or _same_text(best.encoding, declared, data) or not _clearly_better(best, declared, data):
+                return text
     if best is None:
         raise DecodeError("could not recognise the text encoding")
     return str(best)
+
+
+def _same_text(detected: str, declared: str, data: bytes) -> bool:
+    try:
+        return data.decode(detected) == data.decode(declared)
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def _clearly_better(best, declared: str, data: bytes) -> bool:
+    """Detection's pick reads much more like language than the declared encoding does."""
+    as_declared = charset_normalizer.from_bytes(data, cp_isolation=[declared]).best()
+    if as_declared is None:
+        return True
+    return best.chaos + 0.1 < as_declared.chaos or best.coherence > as_declared.coherence + 0.3

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
 import trafilatura
 from lxml import html as lxml_html
 
@@ -17,6 +18,22 @@ class ExtractionError(ValueError):
 class ExtractedPage:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)  # title, date, author, sitename, url, page_language
+
+
+_CANONICAL = regex.compile(
+    r"""<link\b(?=[^>]*\brel\s*=\s*["']?canonical\b)[^>]*\bhref\s*=\s*["']([^"'>\s]+)""", regex.I)
+
+
+def canonical_url(html: str) -> str | None:
+    """The page's <link rel="canonical" href="..."> when it is an absolute http(s) URL.
+
+    >>> canonical_url('<head><link href="https://example.org/a" rel="canonical"></head>')
+    'https://example.org/a'
+    """
+    match = _CANONICAL.search(html[:200_000])
+    if match and match.group(1).startswith(("http://", "https://")):
+        return match.group(1)
+    return None
 
 
 def _page_language(html: str) -> str | None:
@@ -38,6 +55,9 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
         include_comments=False,
         include_tables=True,
         prune_xpath=prune_xpath or None,
+        # Dates from the page's metadata only: a full-text search takes the copyright year in the
+        # footer for the publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None or not (document.text or "").strip():
         raise ExtractionError("no main text found in the HTML page")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from .decode import decode_bytes
 from .document import CleanResult, Line
 from .engine import apply_rules, kept_text, ordered_rules, split_lines
-from .extract import extract_html
+from .extract import canonical_url, extract_html
 from .metadata import detect_language, first_line_title
 from .repair import repair_text
 from .rulekinds import Context
@@ -60,9 +60,19 @@ class Cleaner:
         """Extract the main text of an HTML page with trafilatura, then clean it like text."""
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True)
-        page = extract_html(html, url=url)
+        url = url or canonical_url(html)
+        page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path))
         return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
                                page_metadata=page.metadata)
+
+    def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
+        """XPath expressions to cut from this page before extraction, from the site rule sets that
+        apply to it (by URL or canonical link domain, path glob, or a marker in the raw page)."""
+        xpaths: list[str] = []
+        for ruleset in self.rulesets:
+            if ruleset.prune_xpaths and ruleset.why_applies(html, url, path):
+                xpaths.extend(ruleset.prune_xpaths)
+        return xpaths
 
     def clean_bytes(self, data: bytes, *, html: bool = False, url: str | None = None,
                     path: str | None = None) -> CleanResult:

@@ -18,9 +18,11 @@ from functools import lru_cache
 import ftfy
 import regex
 
-# ftfy's defaults, except that it must not touch line breaks or quotes: rules and golden
-# output are line based, and curly quotes in articles are content.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization="NFC")
+# ftfy's defaults, except that it must not touch line breaks, quotes or character widths: rules
+# and golden output are line based, curly quotes are content, and full-width punctuation is
+# how Chinese and Japanese are written ("，" is not mojibake for ",").
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, fix_character_width=False,
+                                     normalization="NFC")
 
 # Single-byte encodings that UTF-8 text is commonly misread as, with the bytes that start a
 # two-byte UTF-8 character (Cyrillic letters sit behind 0xD0-0xD3; Latin-1 letters behind 0xC2-0xC5).

@@ -7,6 +7,7 @@ dropped, then blocks, then the shape-based kinds that judge what is left.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ import regex
 
 from .dates import to_iso_date
 from .document import Line, Removal
-from .textstats import is_prose, looks_like_title, normalized
+from .textstats import is_prose, looks_like_title, normalized, strip_bullet
 
 
 class PatternTimeout(Exception):
@@ -248,11 +249,14 @@ class DropTitleRunRule(Rule):
         "min_words": Option(int, 4, help="A headline has at least this many words."),
         "max_words": Option(int, 16, help="A headline has at most this many words."),
         "anywhere": Option(bool, False, help="Also drop runs with prose on both sides (lists inside the article)."),
+        "bulleted": Option(bool, True, help="Also count list items ('- ...', '• ...') as headlines; off leaves "
+                                            "bulleted lists, which an HTML extractor mostly keeps for content, alone."),
     }
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         candidates = kept_lines(lines)
         is_title = [looks_like_title(line.text, self.settings["min_words"], self.settings["max_words"])
+                    and (self.settings["bulleted"] or strip_bullet(line.text) == line.text.strip())
                     for line in candidates]
         prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
         first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)
@@ -281,13 +285,20 @@ class CollapseRepeatsRule(Rule):
     options = {
         "window": Option(int, 3, help="How many preceding non-blank lines to compare with."),
         "min_chars": Option(int, 8, help="Ignore lines shorter than this."),
+        "max_copies": Option(int, 0, help="Leave a line alone when the document has more copies of it than "
+                                          "this (table cells, refrains); 0: no limit."),
     }
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         recent: list[str] = []
         changed = False
-        for line in kept_lines(lines):
+        candidates = kept_lines(lines)
+        copies = Counter(normalized(line.text) for line in candidates) if self.settings["max_copies"] else None
+        for line in candidates:
             key = normalized(line.text)
+            if copies is not None and copies[key] > self.settings["max_copies"]:
+                recent = (recent + [key])[-self.settings["window"]:]
+                continue
             if len(key) >= self.settings["min_chars"] and key in recent:
                 ctx.drop(line, self.id)
                 changed = True

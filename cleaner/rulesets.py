@@ -36,11 +36,13 @@ from urllib.parse import urlsplit
 
 import regex
 import yaml
+from lxml import etree
 
 from .dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
 from .rulekinds import RULE_KINDS, PATTERN_OPTIONS, Rule
 
-RULESET_KEYS = {"name", "description", "match", "defines", "rules"}
+RULESET_KEYS = {"name", "description", "match", "defines", "html", "rules"}
+HTML_KEYS = {"prune"}
 MATCH_KEYS = {"domains", "paths", "markers"}
 COMMON_RULE_KEYS = {"id", "kind", "description", "examples", "enabled"}
 EXAMPLE_KEYS = {"drop", "keep", "input", "output", "metadata"}
@@ -91,6 +93,8 @@ class RuleSet:
     markers: list[regex.Pattern[str]] = field(default_factory=list)
     rule_lines: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[Example]] = field(default_factory=dict)
+    # XPath expressions cut from an HTML page before extraction (a site's related widget, comments).
+    prune_xpaths: list[str] = field(default_factory=list)
 
     @property
     def is_site(self) -> bool:
@@ -268,7 +272,7 @@ def _string_list(value: Any, key: str, file: str, line: int, problems: list[Rule
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(RuleProblem(file, line, "", f"match.{key} must be a list of strings"))
+        problems.append(RuleProblem(file, line, "", f"{key if '.' in key else 'match.' + key} must be a list of strings"))
         return []
     return value
 
@@ -346,7 +350,28 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
         examples[rule.id] = rule_examples
     # The rules that did load are returned even when others in the file did not, so that their
     # examples can still be checked and every problem in the file reported in one go.
-    return RuleSet(name, data.get("description") or "", file, rules, domains, paths, markers, rule_lines, examples)
+    prune = _load_html_section(data.get("html"), file, getattr(data.get("html"), "line", data.line), problems)
+    return RuleSet(name, data.get("description") or "", file, rules, domains, paths, markers, rule_lines, examples,
+                   prune)
+
+
+def _load_html_section(section: Any, file: str, line: int, problems: list[RuleProblem]) -> list[str]:
+    """`html: {prune: [XPATH, ...]}`: each expression must compile."""
+    if section is None:
+        return []
+    if not isinstance(section, dict) or set(section) - HTML_KEYS:
+        problems.append(RuleProblem(file, line, "", "'html' takes only 'prune': a list of XPath expressions"))
+        return []
+    xpaths = _string_list(section.get("prune"), "html.prune", file, line, problems)
+    valid = []
+    for xpath in xpaths:
+        try:
+            etree.XPath(xpath)
+        except etree.XPathSyntaxError as err:
+            problems.append(RuleProblem(file, line, "", f"html.prune: {xpath!r} is not a valid XPath: {err}"))
+            continue
+        valid.append(xpath)
+    return valid
 
 
 def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[RuleSet]:
