@@ -132,6 +132,19 @@ def test_records_come_back_in_input_order_without_a_folder(client, cleaner, corp
     assert order == [item.id for item in iter_inputs([str(corpus)])]  # records and errors interleaved as read
 
 
+def test_site_rules_and_html_fixtures_clean_the_same_on_the_cluster(client, tmp_path):
+    from cleaner import Cleaner
+    from conftest import FIXTURES
+
+    cleaner = Cleaner(rules=[FIXTURES / "html" / "rules"])  # rule sets given by path travel to the workers
+    records, errors, summary = local_run(cleaner, [str(FIXTURES / "html")])
+    got, got_errors = [], []
+    dask_summary = run_on_dask(client, cleaner, iter_any_inputs([str(FIXTURES / "html")]), write=got.append,
+                               on_error=got_errors.append, partition_size=2)
+    assert got == records and got_errors == errors and counts(dask_summary) == counts(summary)
+    assert any("harbour-daily.example" in r["metadata"]["rulesets"] for r in got)
+
+
 def test_a_rerun_into_the_same_folder_replaces_parts_and_drops_stale_ones(client, cleaner, corpus, tmp_path):
     out = tmp_path / "out"
     run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder=str(out), partition_size=2)
