@@ -315,6 +315,9 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
     run_id = uuid.uuid4().hex[:12]
     if folder is not None:
         fs, root = _output_fs(folder)
+        # Workers resolve a relative path against their own working folder: send them the
+        # client's absolute one, as a URL (file:///home/me/out for a local "out").
+        folder = fs.unstrip_protocol(root)
         fs.makedirs(root, exist_ok=True)
         # The manifest is written last: a folder without one holds an unfinished run, never an
         # earlier run's manifest over parts this run has begun to replace.

@@ -145,6 +145,21 @@ def test_site_rules_and_html_fixtures_clean_the_same_on_the_cluster(client, tmp_
     assert any("harbour-daily.example" in r["metadata"]["rulesets"] for r in got)
 
 
+def test_a_relative_output_folder_is_the_clients_not_the_workers(client, cleaner, corpus, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "workers-cwd"
+    elsewhere.mkdir()
+    before = client.run(os.getcwd)
+    client.run(os.chdir, str(elsewhere))  # workers started in another folder, as `dask worker` often is
+    try:
+        monkeypatch.chdir(tmp_path)
+        run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder="out", partition_size=PARTITION)
+    finally:
+        for address, cwd in before.items():
+            client.run(os.chdir, cwd, workers=[address])
+    assert list(read_parts(str(tmp_path / "out"))) == local_run(cleaner, [str(corpus)])[0]
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_rerun_into_the_same_folder_replaces_parts_and_drops_stale_ones(client, cleaner, corpus, tmp_path):
     out = tmp_path / "out"
     run_on_dask(client, cleaner, iter_any_inputs([str(corpus)]), folder=str(out), partition_size=2)
