@@ -281,7 +281,11 @@ class CollapseRepeatsRule(Rule):
         return changed
 
 
+# Kinds with a module of their own import the base classes above, so they are imported here, last.
+from .maincontent import MainContent  # noqa: E402
+
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule)
+    for cls in (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule,
+                MainContent)
 }
