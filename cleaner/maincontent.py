@@ -23,6 +23,7 @@ change anything, so already-clean article text passes through untouched.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ import regex
 from .document import Line
 from .rulekinds import Context, Option, Rule, kept_lines
 from .stoplists import CJK_LANGUAGE, document_stoplist, letter_words
-from .textstats import ends_like_sentence, looks_like_title, word_count
+from .textstats import ends_like_sentence, looks_like_title, normalized, word_count
 
 GOOD, NEAR_GOOD, SHORT, BAD = "good", "near-good", "short", "bad"
 
@@ -42,6 +43,8 @@ _LINK_LIKE = regex.compile(
 # Menus and breadcrumbs flattened onto one line: "Home | News | Sport", "Home > World > Europe".
 _MENU_SEPARATORS = regex.compile(r"\s(?:\||›|»|>|/|·|•)\s")
 _COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|copyright", regex.IGNORECASE)
+# What menu items lack and list items in an article have: quantities (a recipe), code, sentences.
+_NOT_MENU = regex.compile(r"\d|[=(){};<>$#_]|[.!?。]\s*$")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _CJK_PUNCT = regex.compile(r"[，。、；！？：“”「」]")
 
@@ -73,6 +76,16 @@ def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatur
                         link_like, looks_like_title(stripped, 1, 16))
 
 
+def longest_short_run(features: list[LineFeatures], max_chars: int) -> int:
+    """The most menu-like lines (shorter than `max_chars`, no digits, code or full stop) in a row: a page's menu shows as such a run, an
+    article (even one with a list in it) rarely does."""
+    run = best = 0
+    for f in features:
+        run = run + 1 if len(f.text) < max_chars and not _NOT_MENU.search(f.text) else 0
+        best = max(best, run)
+    return best
+
+
 def classify(f: LineFeatures, s: dict[str, Any]) -> str:
     """The line's class from its own features (jusText's context-free step)."""
     if f.link_like:
@@ -82,7 +95,9 @@ def classify(f: LineFeatures, s: dict[str, Any]) -> str:
     if f.length < s["length_low"]:
         return SHORT
     if f.stopword_density >= s["stopwords_high"]:
-        return GOOD if f.length > s["length_high"] or f.sentence else NEAR_GOOD
+        if f.sentence or (f.length > s["length_high"] and not s["good_needs_sentence_end"]):
+            return GOOD
+        return NEAR_GOOD
     if f.stopword_density >= s["stopwords_low"]:
         return NEAR_GOOD
     return BAD
@@ -169,6 +184,55 @@ def best_span(values: list[float]) -> tuple[int, int]:
     return best_span_
 
 
+def _best_end(values: list[float], start: int, end: int, weight: float) -> int:
+    """Re-place the span's end with boilerplate after the article's core weighing `weight` times
+    more: a page's prose after the article (teasers, comments, notices) is rarely the article."""
+    core_start, core_end = best_span([v * (weight if v < 0 else 1) for v in values[start:end]])
+    best_end, total, best_total = start + core_end, 0.0, 0.0
+    for i in range(start + core_end, end):
+        v = values[i]
+        total += v * weight if v < 0 else v
+        if total > best_total:
+            best_total, best_end = total, i + 1
+    return best_end
+
+
+def best_span_within_breaks(values: list[float], bad: list[bool], max_gap: int) -> tuple[int, int]:
+    """The best span that does not cross a run of `max_gap` or more boilerplate lines: such a run
+    (share buttons, an author box, a related list) is where an article ends, however much prose
+    (comments, teasers, a cookie notice) follows it.
+
+    >>> best_span_within_breaks([5, -1, 5, -1, -1, -1, 20], [False, True, False, True, True, True, False], 3)
+    (6, 7)
+    >>> best_span_within_breaks([5, -1, 5, -1, -1, -1, 20], [False, True, False, True, True, True, False], 4)
+    (0, 7)
+    """
+    if max_gap <= 0:
+        return best_span(values)
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    i = 0
+    while i < len(values):
+        if not bad[i]:
+            i += 1
+            continue
+        end = i
+        while end < len(values) and bad[end]:
+            end += 1
+        if end - i >= max_gap:
+            pieces.append((start, i))
+            start = end
+        i = end
+    pieces.append((start, len(values)))
+    best, best_total = (0, 0), 0.0
+    for lo, hi in pieces:
+        a, b = best_span(values[lo:hi])
+        total = sum(values[lo + a: lo + b])
+        if b > a and total > best_total:
+            best, best_total = (lo + a, lo + b), total
+    return best
+
+
 @dataclass
 class Verdict:
     """What main-content detection decided for a list of lines."""
@@ -182,9 +246,10 @@ class Verdict:
 def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
     """Decide which of `texts` (non-blank lines, in order) belong to the article.
 
-    >>> menu = ["Home", "News", "Sport", "Weather", "Contact", "About us", "Login", "Search"]
-    >>> article = ["The council met on Monday to discuss the new budget, which had been delayed "
-    ...            "for months because of a dispute over school funding in the city."] * 3
+    >>> menu = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Opinion", "Podcasts",
+    ...         "Contact", "About us", "Login", "Search"]
+    >>> article = [f"The council met on {day} to discuss the new budget, which had been delayed "
+    ...            "for months because of a dispute over school funding in the city." for day in ("Monday", "Tuesday", "Friday")]
     >>> footer = ["Imprint", "Privacy", "Cookies", "Jobs", "Advertise"]
     >>> verdict = judge(menu + article + footer, MainContent.defaults())
     >>> verdict.is_dump, verdict.keep.count(True)
@@ -195,14 +260,26 @@ def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
     language, stopwords = document_stoplist("\n".join(texts))
     cjk = language == CJK_LANGUAGE
     features = [line_features(t, stopwords, cjk) for t in texts]
-    classes = revise([classify(f, s) for f in features], features, s)
-    values = [f.length if cls == GOOD else -max(f.length, s["min_penalty"]) * s["boilerplate_weight"]
+    classes = [classify(f, s) for f in features]
+    # A line printed several times on one page is a template's ("Reply", "Photo: AP", a gallery
+    # label), never the article's.
+    counts = Counter(normalized(t) for t in texts)
+    for i, text in enumerate(texts):
+        if counts[normalized(text)] >= s["max_repeats"] > 0:
+            classes[i] = BAD
+    classes = revise(classes, features, s)
+    values = [f.length if cls == GOOD else -min(max(f.length, s["min_penalty"]), s["max_penalty"]) * s["boilerplate_weight"]
               for f, cls in zip(features, classes)]
-    start, end = best_span(values)
+    start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s["max_gap_lines"])
+    if s["after_weight"] != 1 and end > start:
+        end = _best_end(values, start, end, s["after_weight"])
     keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
+    # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
+    menu_run = max(longest_short_run(features[:start], s["menu_line_chars"]),
+                   longest_short_run(features[end:], s["menu_line_chars"]))
     is_dump = (end > start and outside >= s["min_outside_lines"]
-               and outside >= s["min_outside_share"] * len(texts))
+               and outside >= s["min_outside_share"] * len(texts) and menu_run >= s["min_menu_run"])
     if not is_dump:
         keep = [True] * len(texts)
     return Verdict(is_dump, keep, language, (start, end))
@@ -217,6 +294,8 @@ class MainContent(Rule):
         "min_outside_lines": Option(int, 12, help="A document is a full-page dump only when at least this many "
                                                   "lines lie outside the article."),
         "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
+        "min_menu_run": Option(int, 12, help="... and has at least this many short lines in a row (a menu)."),
+        "menu_line_chars": Option(int, 30, help="A menu item is shorter than this many characters."),
         "length_low": Option(int, 50, help="Lines shorter than this (characters) are judged by their neighbours."),
         "length_high": Option(int, 200, help="Lines longer than this with enough stopwords are article text."),
         "stopwords_low": Option((int, float), 0.30, help="Below this stopword density a long line is boilerplate."),
@@ -224,9 +303,15 @@ class MainContent(Rule):
         "max_heading_distance": Option(int, 200, help="A title-like line at most this many characters above "
                                                       "article text is its heading."),
         "max_short_run": Option(int, 4, help="This many short lines in a row are a menu or link list."),
+        "good_needs_sentence_end": Option(bool, False, help="Only a line ending like a sentence is surely article text "
+                                                           "(a long caption or teaser without a full stop is not)."),
+        "max_repeats": Option(int, 2, help="A line that occurs this many times in the document is boilerplate (0: off)."),
+        "after_weight": Option((int, float), 4.0, help="How much more boilerplate weighs after the article's core than before it."),
+        "max_gap_lines": Option(int, 0, help="A run of this many boilerplate lines ends the article (0: no limit)."),
         "heading_min_words": Option(int, 3, help="A heading has at least this many words."),
         "max_heading_lines": Option(int, 3, help="... and at most this many lines above the article text."),
         "min_penalty": Option(int, 20, help="A boilerplate line weighs at least this many characters against the span."),
+        "max_penalty": Option(int, 10_000, help="... and at most this many."),
         "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
         "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
     }
