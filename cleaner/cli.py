@@ -14,6 +14,8 @@ from typing import List, Optional
 import typer
 
 from .batch import run_batch
+from .chrome import learn_chrome
+from .cli_rules_suggest import rules_app
 from .decode import DecodeError, decode_bytes
 from .pipeline import Cleaner
 from .repair import repair_text
@@ -27,6 +29,9 @@ app = typer.Typer(
     help="Strip boilerplate (related lists, ads, credits, translation notices, site chrome) from scraped "
          "articles and write clean text with metadata. Rules are YAML: see `cleaner rules --help`.",
 )
+
+
+app.add_typer(rules_app, name="rules")
 
 
 class OutputFormat(str, Enum):
@@ -72,9 +77,23 @@ def clean(
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line on stderr."),
+    learn_chrome_: bool = typer.Option(
+        True, "--learn-chrome/--no-learn-chrome",
+        help="First read the batch once to learn each site's chrome (lines recurring in many of its "
+             "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
+             "Not done for stdin, which cannot be read twice."),
+    chrome_min_docs: int = typer.Option(
+        5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned."),
+    chrome_share: float = typer.Option(
+        0.5, "--chrome-share", min=0.0, max=1.0,
+        help="A line is chrome when it occurs in at least this share of its site's documents."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines."""
     cleaner = build_cleaner(rules, no_default_rules)
+    if learn_chrome_ and "-" not in paths:
+        cleaner.chrome = learn_chrome(iter_inputs(paths), min_documents=chrome_min_docs, min_share=chrome_share)
+        if not quiet and cleaner.chrome:
+            typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
     if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     writer = open_writer(fmt.value, output)
