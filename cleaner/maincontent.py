@@ -43,8 +43,9 @@ _LINK_LIKE = regex.compile(
 # Menus and breadcrumbs flattened onto one line: "Home | News | Sport", "Home > World > Europe".
 _MENU_SEPARATORS = regex.compile(r"\s(?:\||›|»|>|/|·|•)\s")
 _COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|copyright", regex.IGNORECASE)
-# What menu items lack and list items in an article have: quantities (a recipe), code, sentences.
-_NOT_MENU = regex.compile(r"\d|[=(){};<>$#_]|[.!?。]\s*$")
+# What menu items lack and list items in an article have: quantities (a recipe), code, sentences,
+# a list marker (extractors write list items as "- item").
+_NOT_MENU = regex.compile(r"\d|[=(){};<>$#_]|[.!?。]\s*$|^\s*[-–•*·▪]\s")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _CJK_PUNCT = regex.compile(r"[，。、；！？：“”「」]")
 
@@ -276,8 +277,9 @@ def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
     keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
     # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
-    menu_run = max(longest_short_run(features[:start], s["menu_line_chars"]),
-                   longest_short_run(features[end:], s["menu_line_chars"]))
+    menu_run = longest_short_run(features[:start], s["menu_line_chars"])
+    if not s["menu_before_only"]:
+        menu_run = max(menu_run, longest_short_run(features[end:], s["menu_line_chars"]))
     is_dump = (end > start and outside >= s["min_outside_lines"]
                and outside >= s["min_outside_share"] * len(texts) and menu_run >= s["min_menu_run"])
     if not is_dump:
@@ -294,7 +296,9 @@ class MainContent(Rule):
         "min_outside_lines": Option(int, 12, help="A document is a full-page dump only when at least this many "
                                                   "lines lie outside the article."),
         "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
-        "min_menu_run": Option(int, 12, help="... and has at least this many short lines in a row (a menu)."),
+        "min_menu_run": Option(int, 10, help="... and has at least this many short lines in a row (a menu)."),
+        "menu_before_only": Option(bool, False, help="Only a menu above the article counts (a page's navigation "
+                                                     "comes first; a list after an article may be its own)."),
         "menu_line_chars": Option(int, 30, help="A menu item is shorter than this many characters."),
         "length_low": Option(int, 50, help="Lines shorter than this (characters) are judged by their neighbours."),
         "length_high": Option(int, 200, help="Lines longer than this with enough stopwords are article text."),
