@@ -16,10 +16,12 @@ from typing import List, Optional
 import typer
 
 from .batch import Summary, run_batch
+from .chrome import learn_chrome
 from .decode import DecodeError, decode_bytes
 from .pipeline import Cleaner
 from .repair import repair_text
 from .report import RuleReport
+from . import cli_rules_suggest  # noqa: F401  (registers `cleaner rules suggest`)
 from .cli_rules import rules_app
 from .rulesets import RuleError
 from .sources import DEFAULT_MAX_BYTES, InputFailure, iter_inputs
@@ -142,6 +144,16 @@ def clean(
         None, "--scheduler", metavar="ADDRESS",
         help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "
              "Default: start a local cluster of worker processes."),
+    learn_chrome_: bool = typer.Option(
+        True, "--learn-chrome/--no-learn-chrome",
+        help="First read the batch once to learn each site's chrome (lines recurring in many of its "
+             "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
+             "Not done for stdin, which cannot be read twice."),
+    chrome_min_docs: int = typer.Option(
+        5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned."),
+    chrome_share: float = typer.Option(
+        0.5, "--chrome-share", min=0.0, max=1.0,
+        help="A line is chrome when it occurs in at least this share of its site's documents."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines.
 
@@ -150,6 +162,13 @@ def clean(
     """
     cleaner = build_cleaner(rules, no_default_rules)
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
+    if learn_chrome_ and "-" not in paths:
+        # A first, reading-only pass over the batch: lines recurring across a site's documents.
+        cleaner.chrome = learn_chrome(iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None],
+                                                  max_bytes=max_bytes),
+                                      min_documents=chrome_min_docs, min_share=chrome_share)
+        if not quiet and cleaner.chrome:
+            typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
     if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     if resume and output is None:

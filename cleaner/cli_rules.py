@@ -4,6 +4,7 @@
     cleaner rules test FIXTURES [--update] golden tests: NAME.txt beside NAME.expected.txt
     cleaner rules list [--for PATH]        rule sets and rules; with --for, which apply and why
     cleaner rules schema                   JSON Schema of the rule file format
+    cleaner rules suggest FOLDER           propose a site rule set from recurring lines (cli_rules_suggest.py)
 """
 from __future__ import annotations
 

@@ -92,7 +92,9 @@ class CleanerSpec:
 
     @classmethod
     def of(cls, cleaner: Cleaner) -> "CleanerSpec":
-        payload = pickle.dumps(cleaner.rulesets, protocol=pickle.HIGHEST_PROTOCOL)
+        # The site chrome learned from the batch travels with the rule sets, so workers drop the
+        # same lines as the local engine.
+        payload = pickle.dumps((cleaner.rulesets, cleaner.chrome), protocol=pickle.HIGHEST_PROTOCOL)
         return cls(hashlib.sha256(payload).hexdigest(), payload, cleaner.pattern_timeout)
 
 
@@ -105,7 +107,8 @@ def worker_cleaner(spec: CleanerSpec) -> Cleaner:
     with _worker_lock:
         cleaner = _worker_cleaners.get(spec.digest)
         if cleaner is None:
-            cleaner = Cleaner(rulesets=pickle.loads(spec.rulesets), pattern_timeout=spec.pattern_timeout)
+            rulesets, chrome = pickle.loads(spec.rulesets)
+            cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome)
             _worker_cleaners[spec.digest] = cleaner
         return cleaner
 

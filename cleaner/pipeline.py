@@ -11,6 +11,7 @@ import os
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from .chrome import LearnedChrome
 from .decode import decode_bytes
 from .document import CleanResult, Line
 from .engine import apply_rules, kept_text, ordered_rules, split_lines
@@ -27,12 +28,16 @@ class Cleaner:
 
     `rules` adds rule files or folders to the bundled ones; `use_default_rules=False` leaves
     the bundled ones out. Pass `rulesets` to use already-loaded rule sets as they are.
+    `chrome` is site chrome learned from a batch (chrome.py): its lines are dropped from every
+    document of their site, reported as rule `learned-chrome`.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
-                 rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0):
+                 rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
+                 chrome: LearnedChrome | None = None):
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
         self.pattern_timeout = pattern_timeout
+        self.chrome = chrome
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""
@@ -44,12 +49,16 @@ class Cleaner:
         return found
 
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
-                   page_metadata: dict[str, Any] | None = None) -> CleanResult:
-        """Clean plain text (one paragraph or item a line)."""
+                   page_metadata: dict[str, Any] | None = None,
+                   chrome: LearnedChrome | None = None) -> CleanResult:
+        """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own."""
         repaired = repair_text(text)
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
         ctx = Context(pattern_timeout=self.pattern_timeout)
+        chrome = chrome if chrome is not None else self.chrome
+        if chrome:
+            chrome.drop(lines, ctx, url=url, path=path)
         apply_rules(lines, ordered_rules([rs for rs, _ in applicable]), ctx)
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})

@@ -336,10 +336,12 @@ class CollapseRepeatsRule(Rule):
 
 
 def _all_kinds() -> dict[str, type[Rule]]:
-    from .offtopic import DropOffTopicRule  # a kind of its own module: it needs stopword lists
+    # Kinds with a module of their own import the base classes above, so they are imported here, last.
+    from .maincontent import MainContent
+    from .offtopic import DropOffTopicRule
 
     kinds = (CaptureRule, DropLineRule, StripRule, DropBlockRule, DropTitleRunRule, CollapseRepeatsRule,
-             DropOffTopicRule)
+             DropOffTopicRule, MainContent)
     return {cls.kind: cls for cls in kinds}
 
 

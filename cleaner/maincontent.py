@@ -1,0 +1,337 @@
+"""Find the article in a full-page text dump, from the text alone.
+
+A scraper that saves a page's whole visible text gives menus, breadcrumbs, cookie banners,
+"most read" boxes and footers around the article, one item a line. No HTML is left, so the
+judgement rests on what a line's text shows:
+
+- length: an article paragraph is long, a menu item short;
+- stopword density (per language, see stoplists.py): running text is full of function words,
+  headlines, tags and link labels are not;
+- sentence punctuation: prose ends its sentences;
+- link-like lines (URLs, e-mail addresses, phone numbers, "a | b | c" menus, copyright lines);
+- neighbours: a short line between two paragraphs is part of the article, one between two menu
+  items is part of the menu; a title-like line just above the text is its heading.
+
+Each line gets a class (good, near-good, short, bad) in the manner of jusText, then a
+neighbour-aware revision, then the article's span is the stretch of lines with the highest sum
+of "good text minus boilerplate" (the maximum-sum run, as in body-text extraction). Lines
+outside the span are dropped; inside it, lines still judged boilerplate are dropped too.
+
+The rule first decides whether the document is a full-page dump at all: only when a good deal of
+the text lies outside the span (settings `min_outside_lines`, `min_outside_share`) does it
+change anything, so already-clean article text passes through untouched.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from .document import Line
+from .rulekinds import Context, Option, Rule, kept_lines
+from .stoplists import CJK_LANGUAGE, document_stoplist, letter_words
+from .textstats import ends_like_sentence, looks_like_title, normalized, word_count
+
+GOOD, NEAR_GOOD, SHORT, BAD = "good", "near-good", "short", "bad"
+
+_LINK_LIKE = regex.compile(
+    r"https?://|www\.\S+|\S+@\S+\.\w{2,}|\b[\w-]+\.(?:com|org|net|de|ch|at|fr|uk|ru|cn|info|io)\b(?:/\S*)?"
+    r"|^\s*[+(]?\d[\d\s()./-]{6,}\d\s*$",
+    regex.IGNORECASE)
+# Menus and breadcrumbs flattened onto one line: "Home | News | Sport", "Home > World > Europe".
+_MENU_SEPARATORS = regex.compile(r"\s(?:\||›|»|>|/|·|•)\s")
+_COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|copyright", regex.IGNORECASE)
+# What menu items lack and list items in an article have: quantities (a recipe), code, sentences,
+# a list marker (extractors write list items as "- item").
+_NOT_MENU = regex.compile(r"\d|[=(){};<>$#_]|[.!?。]\s*$|^\s*[-–•*·▪]\s")
+_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_CJK_PUNCT = regex.compile(r"[，。、；！？：“”「」]")
+
+
+@dataclass
+class LineFeatures:
+    text: str
+    length: int  # characters, a CJK character counting double (it carries about a word)
+    words: int
+    stopword_density: float
+    sentence: bool
+    link_like: bool
+    title_like: bool
+
+
+def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatures:
+    stripped = text.strip()
+    cjk_chars = len(_CJK_CHAR.findall(stripped))
+    length = len(stripped) + cjk_chars
+    tokens = letter_words(stripped)
+    if cjk and cjk_chars:
+        # No stoplist for scripts without spaces: clause punctuation stands in for function words.
+        density = min(1.0, 8 * len(_CJK_PUNCT.findall(stripped)) / max(1, cjk_chars))
+    else:
+        density = sum(t in stopwords for t in tokens) / len(tokens) if tokens else 0.0
+    separators = len(_MENU_SEPARATORS.findall(stripped))
+    link_like = bool(_LINK_LIKE.search(stripped)) and len(stripped) < 120 or separators >= 2
+    return LineFeatures(stripped, length, word_count(stripped), density, ends_like_sentence(stripped),
+                        link_like, looks_like_title(stripped, 1, 16))
+
+
+def longest_short_run(features: list[LineFeatures], max_chars: int) -> int:
+    """The most menu-like lines (shorter than `max_chars`, no digits, code or full stop) in a row: a page's menu shows as such a run, an
+    article (even one with a list in it) rarely does."""
+    run = best = 0
+    for f in features:
+        run = run + 1 if len(f.text) < max_chars and not _NOT_MENU.search(f.text) else 0
+        best = max(best, run)
+    return best
+
+
+def classify(f: LineFeatures, s: dict[str, Any]) -> str:
+    """The line's class from its own features (jusText's context-free step)."""
+    if f.link_like:
+        return BAD
+    if _COPYRIGHT.search(f.text) and f.length < 300:
+        return BAD
+    if f.length < s["length_low"]:
+        return SHORT
+    if f.stopword_density >= s["stopwords_high"]:
+        if f.sentence or (f.length > s["length_high"] and not s["good_needs_sentence_end"]):
+            return GOOD
+        return NEAR_GOOD
+    if f.stopword_density >= s["stopwords_low"]:
+        return NEAR_GOOD
+    return BAD
+
+
+def _neighbour(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] not in skip:
+            return classes[j]
+        j += step
+    return BAD  # the edge of the page counts as boilerplate
+
+
+def revise(classes: list[str], features: list[LineFeatures], s: dict[str, Any]) -> list[str]:
+    """jusText's context-sensitive step: short and near-good lines take their neighbours' side;
+    a title-like line shortly above good text is a heading and stays."""
+    classes = list(classes)
+    # A long run of short lines is a menu or a link list, whatever surrounds it: a page's text
+    # never has that many headline-sized lines in a row, a menu always does.
+    i = 0
+    while i < len(classes):
+        if classes[i] != SHORT:
+            i += 1
+            continue
+        end = i
+        while end < len(classes) and classes[end] == SHORT:
+            end += 1
+        if end - i >= s["max_short_run"]:
+            for j in range(i, end):
+                classes[j] = BAD
+        i = end
+    base = list(classes)
+    revised = list(classes)
+    for i, cls in enumerate(base):
+        if cls != SHORT:
+            continue
+        prev, nxt = _neighbour(base, i, -1, (SHORT, NEAR_GOOD)), _neighbour(base, i, 1, (SHORT, NEAR_GOOD))
+        if prev == GOOD and nxt == GOOD:
+            revised[i] = GOOD
+        elif prev == BAD and nxt == BAD:
+            revised[i] = BAD
+        elif NEAR_GOOD in (_neighbour(base, i, -1, (SHORT,)), _neighbour(base, i, 1, (SHORT,))):
+            revised[i] = GOOD
+        else:
+            revised[i] = BAD
+    base = [cls if cls != SHORT else revised[i] for i, cls in enumerate(base)]
+    for i, cls in enumerate(base):
+        if cls != NEAR_GOOD:
+            continue
+        prev, nxt = _neighbour(base, i, -1, (NEAR_GOOD,)), _neighbour(base, i, 1, (NEAR_GOOD,))
+        revised[i] = BAD if prev == BAD and nxt == BAD else GOOD
+    classes = revised
+    # Headings: a title-like line of a few words shortly above good text (a byline or date may
+    # sit between). Menus are title-like too, but their items are far from the text or one word.
+    for i, f in enumerate(features):
+        if classes[i] != BAD or not f.title_like or f.words < s["heading_min_words"]:
+            continue
+        distance = 0
+        for j in range(i + 1, min(len(features), i + 1 + s["max_heading_lines"])):
+            if classes[j] == GOOD and features[j].length >= s["length_low"]:
+                classes[i] = GOOD
+                break
+            distance += features[j].length
+            if distance > s["max_heading_distance"]:
+                break
+    return classes
+
+
+def best_span(values: list[float]) -> tuple[int, int]:
+    """[start, end) of the run of values with the highest sum (Kadane); (0, 0) if none is positive.
+
+    >>> best_span([-5, 3, 4, -1, 6, -20, 8])
+    (1, 5)
+    """
+    best, best_span_ = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, v in enumerate(values):
+        if total <= 0:
+            total, start = 0.0, i
+        total += v
+        if total > best:
+            best, best_span_ = total, (start, i + 1)
+    return best_span_
+
+
+def _best_end(values: list[float], start: int, end: int, weight: float) -> int:
+    """Re-place the span's end with boilerplate after the article's core weighing `weight` times
+    more: a page's prose after the article (teasers, comments, notices) is rarely the article."""
+    core_start, core_end = best_span([v * (weight if v < 0 else 1) for v in values[start:end]])
+    best_end, total, best_total = start + core_end, 0.0, 0.0
+    for i in range(start + core_end, end):
+        v = values[i]
+        total += v * weight if v < 0 else v
+        if total > best_total:
+            best_total, best_end = total, i + 1
+    return best_end
+
+
+def best_span_within_breaks(values: list[float], bad: list[bool], max_gap: int) -> tuple[int, int]:
+    """The best span that does not cross a run of `max_gap` or more boilerplate lines: such a run
+    (share buttons, an author box, a related list) is where an article ends, however much prose
+    (comments, teasers, a cookie notice) follows it.
+
+    >>> best_span_within_breaks([5, -1, 5, -1, -1, -1, 20], [False, True, False, True, True, True, False], 3)
+    (6, 7)
+    >>> best_span_within_breaks([5, -1, 5, -1, -1, -1, 20], [False, True, False, True, True, True, False], 4)
+    (0, 7)
+    """
+    if max_gap <= 0:
+        return best_span(values)
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    i = 0
+    while i < len(values):
+        if not bad[i]:
+            i += 1
+            continue
+        end = i
+        while end < len(values) and bad[end]:
+            end += 1
+        if end - i >= max_gap:
+            pieces.append((start, i))
+            start = end
+        i = end
+    pieces.append((start, len(values)))
+    best, best_total = (0, 0), 0.0
+    for lo, hi in pieces:
+        a, b = best_span(values[lo:hi])
+        total = sum(values[lo + a: lo + b])
+        if b > a and total > best_total:
+            best, best_total = (lo + a, lo + b), total
+    return best
+
+
+@dataclass
+class Verdict:
+    """What main-content detection decided for a list of lines."""
+
+    is_dump: bool
+    keep: list[bool]
+    language: str | None
+    span: tuple[int, int]
+
+
+def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
+    """Decide which of `texts` (non-blank lines, in order) belong to the article.
+
+    >>> menu = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Opinion", "Podcasts",
+    ...         "Contact", "About us", "Login", "Search"]
+    >>> article = [f"The council met on {day} to discuss the new budget, which had been delayed "
+    ...            "for months because of a dispute over school funding in the city." for day in ("Monday", "Tuesday", "Friday")]
+    >>> footer = ["Imprint", "Privacy", "Cookies", "Jobs", "Advertise"]
+    >>> verdict = judge(menu + article + footer, MainContent.defaults())
+    >>> verdict.is_dump, verdict.keep.count(True)
+    (True, 3)
+    >>> judge(article, MainContent.defaults()).is_dump
+    False
+    """
+    language, stopwords = document_stoplist("\n".join(texts))
+    cjk = language == CJK_LANGUAGE
+    features = [line_features(t, stopwords, cjk) for t in texts]
+    classes = [classify(f, s) for f in features]
+    # A line printed several times on one page is a template's ("Reply", "Photo: AP", a gallery
+    # label), never the article's.
+    counts = Counter(normalized(t) for t in texts)
+    for i, text in enumerate(texts):
+        if counts[normalized(text)] >= s["max_repeats"] > 0:
+            classes[i] = BAD
+    classes = revise(classes, features, s)
+    values = [f.length if cls == GOOD else -min(max(f.length, s["min_penalty"]), s["max_penalty"]) * s["boilerplate_weight"]
+              for f, cls in zip(features, classes)]
+    start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s["max_gap_lines"])
+    if s["after_weight"] != 1 and end > start:
+        end = _best_end(values, start, end, s["after_weight"])
+    keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
+    outside = len(texts) - sum(keep)
+    # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
+    menu_run = longest_short_run(features[:start], s["menu_line_chars"])
+    if not s["menu_before_only"]:
+        menu_run = max(menu_run, longest_short_run(features[end:], s["menu_line_chars"]))
+    is_dump = (end > start and outside >= s["min_outside_lines"]
+               and outside >= s["min_outside_share"] * len(texts) and menu_run >= s["min_menu_run"])
+    if not is_dump:
+        keep = [True] * len(texts)
+    return Verdict(is_dump, keep, language, (start, end))
+
+
+class MainContent(Rule):
+    kind = "main-content"
+    phase = 5
+    summary = ("In a full-page text dump (menus, footers and related lists around the article), keep the "
+               "article's span and drop the rest; leave text that is already an article untouched.")
+    options = {
+        "min_outside_lines": Option(int, 12, help="A document is a full-page dump only when at least this many "
+                                                  "lines lie outside the article."),
+        "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
+        "min_menu_run": Option(int, 10, help="... and has at least this many short lines in a row (a menu)."),
+        "menu_before_only": Option(bool, False, help="Only a menu above the article counts (a page's navigation "
+                                                     "comes first; a list after an article may be its own)."),
+        "menu_line_chars": Option(int, 30, help="A menu item is shorter than this many characters."),
+        "length_low": Option(int, 50, help="Lines shorter than this (characters) are judged by their neighbours."),
+        "length_high": Option(int, 200, help="Lines longer than this with enough stopwords are article text."),
+        "stopwords_low": Option((int, float), 0.30, help="Below this stopword density a long line is boilerplate."),
+        "stopwords_high": Option((int, float), 0.32, help="From this stopword density on a line reads as prose."),
+        "max_heading_distance": Option(int, 200, help="A title-like line at most this many characters above "
+                                                      "article text is its heading."),
+        "max_short_run": Option(int, 4, help="This many short lines in a row are a menu or link list."),
+        "good_needs_sentence_end": Option(bool, False, help="Only a line ending like a sentence is surely article text "
+                                                           "(a long caption or teaser without a full stop is not)."),
+        "max_repeats": Option(int, 2, help="A line that occurs this many times in the document is boilerplate (0: off)."),
+        "after_weight": Option((int, float), 4.0, help="How much more boilerplate weighs after the article's core than before it."),
+        "max_gap_lines": Option(int, 0, help="A run of this many boilerplate lines ends the article (0: no limit)."),
+        "heading_min_words": Option(int, 3, help="A heading has at least this many words."),
+        "max_heading_lines": Option(int, 3, help="... and at most this many lines above the article text."),
+        "min_penalty": Option(int, 20, help="A boilerplate line weighs at least this many characters against the span."),
+        "max_penalty": Option(int, 10_000, help="... and at most this many."),
+        "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
+        "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
+    }
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {name: opt.default for name, opt in cls.options.items()}
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        candidates = kept_lines(lines)
+        if not candidates:
+            return False
+        verdict = judge([line.text for line in candidates], self.settings)
+        if not verdict.is_dump:
+            return False
+        for line, keep in zip(candidates, verdict.keep):
+            if not keep:
+                ctx.drop(line, self.id)
+        return True

@@ -1,0 +1,138 @@
+"""Full-page text dumps: the article is found from the text alone, clean text is left alone,
+and a site's chrome is learned from a folder of its pages."""
+import json
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, run_cli, seed_inputs
+
+from cleaner import Cleaner
+from cleaner.chrome import RULE_ID, ChromeLearner, learn_chrome
+from cleaner.maincontent import MainContent, judge
+from cleaner.rulesets import load_rulesets
+from cleaner.sources import iter_inputs
+
+FULLPAGE = FIXTURES / "fullpage"
+DUMPS = sorted(p for p in (FULLPAGE / "dumps").glob("*.txt") if ".expected" not in p.name)
+CLEAN = sorted((FULLPAGE / "clean").glob("*.txt"))
+SITE = FULLPAGE / "site-riverside"
+
+
+@pytest.mark.parametrize("source", DUMPS, ids=lambda p: p.stem)
+def test_dump_is_cut_to_its_article(cleaner, source):
+    expected = source.with_name(source.stem + ".expected.txt").read_text(encoding="utf-8")
+    result = cleaner.clean_text(source.read_text(encoding="utf-8"))
+    assert result.text + "\n" == expected
+    assert any(r.rule == "main-content" for r in result.removed)
+
+
+@pytest.mark.parametrize("source", DUMPS, ids=lambda p: p.stem)
+def test_cleaning_a_dump_twice_changes_nothing(cleaner, source):
+    once = cleaner.clean_text(source.read_text(encoding="utf-8")).text
+    assert cleaner.clean_text(once).text == once
+
+
+def test_dump_menu_and_footer_go_and_article_stays(cleaner):
+    result = cleaner.clean_text((FULLPAGE / "dumps" / "en_riverside_page1.txt").read_text(encoding="utf-8"))
+    lines = result.text.split("\n")
+    assert lines[0] == "Council approves new footbridge over the river"
+    assert "Construction is due to start next spring and should take eighteen months, the council's planning office said." in lines
+    for chrome in ("Skip to content", "Obituaries", "Most read", "Privacy policy", "Library reopens after renovation"):
+        assert chrome not in lines
+    assert ("main-content", "Obituaries") in [(r.rule, r.text) for r in result.removed]
+
+
+@pytest.mark.parametrize("source", seed_inputs() + CLEAN, ids=lambda p: p.stem)
+def test_clean_article_text_is_not_taken_for_a_dump(cleaner, source):
+    result = cleaner.clean_text(source.read_text(encoding="utf-8"))
+    assert not [r for r in result.removed if r.rule == "main-content"]
+
+
+def test_main_content_can_be_turned_off_in_yaml(tmp_path):
+    source = FULLPAGE / "dumps" / "en_riverside_page1.txt"
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    rules["name"] = "main-content-off"
+    rules["rules"][0]["id"] = "main-content-off"
+    rules["rules"][0]["enabled"] = False
+    (tmp_path / "off.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    only = [rs for rs in Cleaner().rulesets if rs.name != "main-content"] + load_rulesets([tmp_path / "off.yaml"])
+    result = Cleaner(rulesets=only).clean_text(source.read_text(encoding="utf-8"))
+    assert "Obituaries" in result.text.split("\n")
+
+
+def test_stopword_density_works_beyond_english():
+    # A French page: menu, article, footer. Nothing in the rule knows French.
+    menu = ["Accueil", "Actualités", "Politique", "Économie", "Culture", "Sport", "Météo", "Opinions",
+            "Vidéos", "Podcasts", "Newsletters", "Se connecter", "S'abonner"]
+    article = ["Le conseil municipal a adopté mardi soir le budget de la ville, après un long débat sur le "
+               "financement des écoles et des transports.",
+               "Les élus de l'opposition ont voté contre, en estimant que les dépenses pour la culture "
+               "étaient trop faibles par rapport aux années précédentes.",
+               "Le maire a promis de revenir sur la question au printemps, lorsque les comptes de l'année "
+               "seront connus."]
+    footer = ["Mentions légales", "Contact", "Publicité", "Plan du site", "Cookies"]
+    verdict = judge(menu + article + footer, MainContent.defaults())
+    assert verdict.language == "French"
+    assert [t for t, keep in zip(menu + article + footer, verdict.keep) if keep] == article
+
+
+def test_chrome_is_learned_per_site_and_dropped_with_its_rule_id():
+    chrome = learn_chrome(iter_inputs([str(SITE)]), min_documents=3, min_share=0.5)
+    lines = dict(chrome.lines_for(SITE.as_posix()))
+    assert lines["Obituaries"] == 6 and lines["Cookie settings"] == 6
+    assert not [line for line in lines if "footbridge" in line or "bakery" in line.lower()]
+    page = SITE / "page-2.txt"
+    result = Cleaner(chrome=chrome).clean_text(page.read_text(encoding="utf-8"), path=str(page))
+    assert ("learned-chrome", "Sign up for our morning newsletter and get the day's local news in your inbox.") in [
+        (r.rule, r.text) for r in result.removed]
+    assert result.text.split("\n")[0] == "Bakery on Mill Street closes after 80 years"
+    # Another site's documents are not touched by this site's chrome.
+    other = Cleaner(chrome=chrome).clean_text("Home\nA line of text.", url="https://elsewhere.example/a")
+    assert not [r for r in other.removed if r.rule == RULE_ID]
+
+
+def test_chrome_learner_memory_is_bounded():
+    learner = ChromeLearner(min_documents=2, max_lines_per_group=50)
+    for n in range(40):
+        learner.add(f"Menu\nFooter\nunique line {n} a\nunique line {n} b", group="site")
+    stats = learner.groups["site"]
+    assert len(stats.counts) <= 50 + 4
+    assert dict(learner.learned().lines_for("site")) == {"Menu": 40, "Footer": 40}
+
+
+def test_clean_command_learns_chrome_from_a_folder(tmp_path):
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(SITE), "--format", "jsonl", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert b"learned chrome: " in proc.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 6
+    for record in records:
+        assert "Privacy policy" not in record["text"]
+        assert any(r["rule"] == "learned-chrome" for r in record["removed"])
+    proc = run_cli("clean", str(SITE), "--no-learn-chrome", "--format", "jsonl", "--output", str(out))
+    assert b"learned chrome" not in proc.stderr
+    assert not any(r["rule"] == "learned-chrome" for line in out.read_text(encoding="utf-8").splitlines()
+                   for r in json.loads(line)["removed"])
+
+
+def test_rules_suggest_proposes_chrome_not_articles(tmp_path):
+    target = tmp_path / "riverside.yaml"
+    proc = run_cli("rules", "suggest", str(SITE), "--output", str(target), "--domain", "riverside.example")
+    assert proc.returncode == 0, proc.stderr
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    proposed = {rule["examples"][0]["drop"]: rule["description"] for rule in data["rules"]}
+    for chrome in ("Skip to content", "Obituaries", "Most read", "Privacy policy",
+                   "© 2023 Riverside Gazette. All rights reserved."):
+        assert chrome in proposed
+    assert "seen in 6 of 6 documents" in proposed["Obituaries"]
+    article_lines = {line for page in SITE.glob("*.txt") for line in page.read_text(encoding="utf-8").splitlines()
+                     if len(line) > 80}
+    assert not article_lines & set(proposed)
+    assert not [line for line in proposed if "footbridge" in line or "Bakery" in line]
+    # The proposal is a valid rule set: it loads, its examples pass, and it drops the chrome.
+    (ruleset,) = load_rulesets([target])
+    assert ruleset.domains == ["riverside.example"]
+    result = Cleaner(rulesets=[ruleset]).clean_text("Obituaries\nThe bridge opened.", url="https://riverside.example/x")
+    assert result.text == "The bridge opened."
