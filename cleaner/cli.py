@@ -382,15 +382,20 @@ def explain(
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     only_dropped: bool = typer.Option(False, "--only-dropped", help="List only the lines that were removed."),
+    url: Optional[str] = typer.Option(None, "--url", help="The document's URL, so site rule sets matching "
+                                                          "its domain apply (as a JSONL 'url' field would)."),
 ) -> None:
-    """Show every line of a document, marked kept or dropped with the rule id that decided."""
+    """Show every line of a document, marked kept or dropped with the rule id that decided.
+
+    Dropped lines are red and cut fragments yellow on a terminal; plain text in a pipe or with NO_COLOR set.
+    """
     cleaner = build_cleaner(rules, no_default_rules)
     kind, data, source = _read_one(path)
     try:
-        result = cleaner.clean_bytes(data, html=kind == "html", path=None if path == "-" else path)
+        result = cleaner.clean_bytes(data, html=kind == "html", url=url, path=None if path == "-" else path)
     except Exception as err:  # explain is for one document: say why it could not be cleaned
         fail(f"{source}: {err}", 1)
-    colour = sys.stdout.isatty()
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
     width = max((len(r.rule) for r in result.removed), default=4)
     for line in result.lines:
         if line.kept and only_dropped:

@@ -122,9 +122,37 @@ class RuleSet:
 # --- YAML with line numbers -------------------------------------------------------------
 
 class LineDict(dict):
-    """A mapping from YAML that remembers the line it started on."""
+    """A mapping from YAML that remembers the line it started on and the line of each key,
+    so a problem with one setting points at that setting, not at the top of its rule."""
 
     line = 0
+    key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class RefusedTag:
+    """What a YAML tag that would construct an object (!!python/...) loads as: nothing usable.
+    Loading goes on so the other problems in the file are reported too."""
+
+    tag: str
+    line: int
+
+    def message(self) -> str:
+        return f"YAML tag {self.tag!r} is refused: rule files are plain data, they cannot construct objects"
+
+
+def refused_tags(value: Any) -> list[RefusedTag]:
+    """Every refused tag inside a loaded YAML value."""
+    if isinstance(value, RefusedTag):
+        return [value]
+    if isinstance(value, dict):
+        return [tag for item in value.values() for tag in refused_tags(item)]
+    if isinstance(value, list):
+        return [tag for item in value for tag in refused_tags(item)]
+    return []
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -134,16 +162,24 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
 
 
+def _refuse_tag(loader: _LineLoader, node: yaml.Node) -> RefusedTag:
+    # Any tag the safe loader does not know (!!python/object/apply:..., !custom) lands here.
+    return RefusedTag(node.tag, node.start_mark.line + 1)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(None, _refuse_tag)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -195,6 +231,7 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     if not isinstance(spec, dict):
         problems.append(RuleProblem(file, line, "", "a rule must be a mapping with id, kind, description"))
         return None
+    line_of = getattr(spec, "line_of", lambda key: line)
     rule_id = spec.get("id")
     if not isinstance(rule_id, str):
         problems.append(RuleProblem(file, line, str(rule_id), f"rule id must be a string, got {rule_id!r} "
@@ -208,7 +245,7 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     kind_name = spec.get("kind")
     kind = RULE_KINDS.get(kind_name)
     if kind is None:
-        problems.append(RuleProblem(file, line, rule_id,
+        problems.append(RuleProblem(file, line_of("kind"), rule_id,
                                     f"unknown kind {kind_name!r}; known kinds: {', '.join(sorted(RULE_KINDS))}"))
         return None
     if not isinstance(spec.get("description"), str) or not spec["description"].strip():
@@ -216,22 +253,23 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     for key in spec:
         if key not in COMMON_RULE_KEYS and key not in kind.options:
             allowed = ", ".join(sorted(COMMON_RULE_KEYS | set(kind.options)))
-            problems.append(RuleProblem(file, line, rule_id, f"unknown key {key!r} for kind {kind_name}; allowed: {allowed}"))
+            problems.append(RuleProblem(file, line_of(key), rule_id,
+                                        f"unknown key {key!r} for kind {kind_name}; allowed: {allowed}"))
     for name, option in kind.options.items():
         if name not in spec:
             if option.required:
                 problems.append(RuleProblem(file, line, rule_id, f"kind {kind_name} needs {name!r}"))
             continue
         if not _check_type(spec[name], option.type):
-            problems.append(RuleProblem(file, line, rule_id,
+            problems.append(RuleProblem(file, line_of(name), rule_id,
                                         f"{name!r} must be {getattr(option.type, '__name__', option.type)}"))
         elif name in PATTERN_OPTIONS:
             try:
                 _compile(spec[name], 0, defines)
             except regex.error as err:
-                problems.append(RuleProblem(file, line, rule_id, f"{name!r} is not a valid regex: {err}"))
+                problems.append(RuleProblem(file, line_of(name), rule_id, f"{name!r} is not a valid regex: {err}"))
     if not isinstance(spec.get("enabled", True), bool):
-        problems.append(RuleProblem(file, line, rule_id, "'enabled' must be true or false"))
+        problems.append(RuleProblem(file, line_of("enabled"), rule_id, "'enabled' must be true or false"))
     examples = _load_examples(spec.get("examples"), file, line, rule_id, problems)
     if len(problems) > before:
         return None
@@ -277,6 +315,33 @@ def _string_list(value: Any, key: str, file: str, line: int, problems: list[Rule
     return value
 
 
+def _report_refused_tags(data: LineDict, file: str, problems: list[RuleProblem]) -> None:
+    """One problem per refused YAML tag, naming the rule it is in; that rule is then left out
+    and a refused rule-set setting reads as missing, so the rest of the file is still checked."""
+    rules = data.get("rules")
+    if isinstance(rules, list):
+        for index, spec in enumerate(rules):
+            tags = refused_tags(spec)
+            if not tags:
+                continue
+            rule_id = spec.get("id") if isinstance(spec, dict) else None
+            for tag in tags:
+                problems.append(RuleProblem(file, tag.line, rule_id if isinstance(rule_id, str) else "", tag.message()))
+            rules[index] = _SKIPPED_RULE
+    for key, value in list(data.items()):
+        if key == "rules" and isinstance(value, list):
+            continue
+        tags = refused_tags(value)
+        for tag in tags:
+            problems.append(RuleProblem(file, tag.line, "", tag.message()))
+        if tags:
+            data[key] = None
+
+
+# Stands in for a rule already reported (a refused YAML tag), so it is not reported again.
+_SKIPPED_RULE = object()
+
+
 def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None:
     """Load one rule file; append what is wrong with it to `problems`.
 
@@ -295,17 +360,18 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(err, "problem", None) or str(err)
-        if "could not determine a constructor for the tag" in problem:
-            tag = problem.split("for the tag", 1)[1].strip()
-            problem = f"YAML tag {tag} is refused: rule files are plain data, they cannot construct objects"
         problems.append(RuleProblem(file, line, "", f"invalid YAML: {problem}"))
         return None
     if not isinstance(data, dict):
-        problems.append(RuleProblem(file, 1, "", "a rule file is a mapping with name, description and rules"))
+        tags = refused_tags(data)
+        problems.append(RuleProblem(file, tags[0].line if tags else 1, "",
+                                    tags[0].message() if tags else
+                                    "a rule file is a mapping with name, description and rules"))
         return None
+    _report_refused_tags(data, file, problems)
     for key in data:
         if key not in RULESET_KEYS:
-            problems.append(RuleProblem(file, data.line, "", f"unknown key {key!r}; allowed: {', '.join(sorted(RULESET_KEYS))}"))
+            problems.append(RuleProblem(file, data.line_of(key), "", f"unknown key {key!r}; allowed: {', '.join(sorted(RULESET_KEYS))}"))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(RuleProblem(file, data.line, "", "missing 'name' of the rule set"))
@@ -338,6 +404,8 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     rule_lines: dict[str, int] = {}
     examples: dict[str, list[Example]] = {}
     for spec in raw_rules:
+        if spec is _SKIPPED_RULE:
+            continue
         loaded = _load_rule(spec, file, defines, problems, data.line)
         if loaded is None:
             continue
@@ -398,6 +466,7 @@ def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[RuleSet]:
 
 def _check_unique(rulesets: list[RuleSet], problems: list[RuleProblem]) -> None:
     seen_rules: dict[str, str] = {}
+    seen_lines: dict[str, int] = {}
     seen_sets: dict[str, str] = {}
     for ruleset in rulesets:
         if ruleset.name in seen_sets:
@@ -406,8 +475,10 @@ def _check_unique(rulesets: list[RuleSet], problems: list[RuleProblem]) -> None:
         for rule in ruleset.rules:
             if rule.id in seen_rules and seen_rules[rule.id] != ruleset.file:
                 problems.append(RuleProblem(ruleset.file, ruleset.rule_lines[rule.id], rule.id,
-                                            f"duplicate rule id (also in {seen_rules[rule.id]})"))
+                                            f"duplicate rule id (also in {seen_rules[rule.id]}:"
+                                            f"{seen_lines[rule.id]}); rule ids must be unique across all rule files"))
             seen_rules.setdefault(rule.id, ruleset.file)
+            seen_lines.setdefault(rule.id, ruleset.rule_lines[rule.id])
 
 
 @lru_cache(maxsize=8)

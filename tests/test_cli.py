@@ -88,7 +88,8 @@ def test_broken_rules_exit_2_before_cleaning(tmp_path):
     out = tmp_path / "o.jsonl"
     proc = run_cli("clean", str(SEEDS), "--rules", str(rules), "--format", "jsonl", "-o", str(out))
     assert proc.returncode == 2
-    assert f"{rules}:4: bad-regex: 'pattern' is not a valid regex" in proc.stderr.decode()
+    # the line of the offending pattern itself
+    assert f"{rules}:7: bad-regex: 'pattern' is not a valid regex" in proc.stderr.decode()
     assert not out.exists()
 
 

@@ -45,11 +45,25 @@ def test_check_reports_each_problem_with_file_line_and_rule(tmp_path):
     proc = run_cli("rules", "check", str(tmp_path))
     assert proc.returncode == 2
     lines = proc.stdout.decode().splitlines()
-    assert f"{path}:1: -: unknown key 'colour'; allowed: defines, description, html, match, name, rules" in lines
-    assert f"{path}:5: bad-regex: 'pattern' is not a valid regex: missing ) at position 2" in lines
+    assert f"{path}:3: -: unknown key 'colour'; allowed: defines, description, html, match, name, rules" in lines
+    assert f"{path}:8: bad-regex: 'pattern' is not a valid regex: missing ) at position 2" in lines
     assert f"{path}:15: fails-example: example fails: should drop but keeps 'Video'" in lines
     assert any(l.startswith(f"{path}:17: fails-example: duplicate rule id") for l in lines)
     assert any(l.startswith(f"{tmp_path / 'yamlerror.yaml'}:3: -: invalid YAML") for l in lines)
+
+
+def test_check_reports_a_yaml_tag_and_keeps_checking_the_file(tmp_path):
+    path = tmp_path / "tagged.yaml"
+    path.write_text(BROKEN.replace("pattern: '^X$'", "pattern: !!python/name:os.system ''"), encoding="utf-8")
+    proc = run_cli("rules", "check", str(path))
+    assert proc.returncode == 2
+    lines = proc.stdout.decode().splitlines()
+    assert any(l.startswith(f"{path}:20: fails-example: YAML tag 'tag:yaml.org,2002:python/name:os.system' is refused")
+               for l in lines), lines
+    # the other problems in the file are still reported, one line each
+    assert f"{path}:8: bad-regex: 'pattern' is not a valid regex: missing ) at position 2" in lines
+    assert f"{path}:15: fails-example: example fails: should drop but keeps 'Video'" in lines
+    assert len(lines) == 4, lines  # colour, bad regex, failing example, tag
 
 
 def test_clean_refuses_the_same_broken_rules(tmp_path):
@@ -58,7 +72,7 @@ def test_clean_refuses_the_same_broken_rules(tmp_path):
     out = tmp_path / "out.jsonl"
     proc = run_cli("clean", str(SEEDS), "--rules", str(path), "--format", "jsonl", "-o", str(out))
     assert proc.returncode == 2 and not out.exists()
-    assert f"{path}:5: bad-regex:" in proc.stderr.decode()
+    assert f"{path}:8: bad-regex:" in proc.stderr.decode()
 
 
 def test_rules_test_passes_on_seed_fixtures():
@@ -137,8 +151,13 @@ def test_rule_writing_guide_documents_every_kind():
     from cleaner.rulekinds import RULE_KINDS
 
     guide = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
-    for kind in RULE_KINDS:
-        assert f"`{kind}`" in guide, f"rules/README.md does not document kind {kind}"
+    rows = {line.split("|")[1].strip(): line for line in guide.splitlines() if line.startswith("| `")}
+    for kind, cls in RULE_KINDS.items():
+        assert f"`{kind}`" in rows, f"rules/README.md: the kinds table has no row for {kind}"
+        # ignore_case and verbose are shared by every pattern kind and described once, above the table
+        undocumented = [name for name in cls.options
+                        if name not in ("ignore_case", "verbose") and f"`{name}`" not in rows[f"`{kind}`"]]
+        assert not undocumented, f"rules/README.md: the {kind} row does not mention {undocumented}"
 
 
 def test_clean_report_counts_lines_and_documents_per_rule(tmp_path):

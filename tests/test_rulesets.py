@@ -48,7 +48,8 @@ def test_bad_regex_names_file_line_and_rule(tmp_path):
             pattern: '(unclosed'
             examples: [{drop: a}, {keep: b}]
         """)
-    assert problems == [f"{path}:4: broken-regex: 'pattern' is not a valid regex: missing ) at position 9"]
+    # The line of the pattern itself, not the top of its rule.
+    assert problems == [f"{path}:7: broken-regex: 'pattern' is not a valid regex: missing ) at position 9"]
 
 
 def test_failing_example_is_refused(tmp_path):
@@ -83,12 +84,51 @@ def test_broken_files_are_refused(tmp_path, body, expected):
     assert any(expected in p and p.startswith(path + ":") for p in problems), problems
 
 
+def test_refused_yaml_tag_names_its_rule_and_the_rest_of_the_file_is_still_checked(tmp_path):
+    problems, path = problems_for(tmp_path, """\
+        name: tagged
+        description: a tag and a bad regex in one file
+        rules:
+          - id: runs-code
+            kind: drop-line
+            description: !!python/object/apply:os.system ["echo owned"]
+            pattern: x
+            examples: [{drop: x}, {keep: y}]
+          - id: broken-regex
+            kind: drop-line
+            description: x
+            pattern: '(unclosed'
+            examples: [{drop: a}, {keep: b}]
+        """)
+    assert problems == [
+        f"{path}:6: runs-code: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is refused: "
+        "rule files are plain data, they cannot construct objects",
+        f"{path}:12: broken-regex: 'pattern' is not a valid regex: missing ) at position 9",
+    ]
+
+
+def test_problem_points_at_the_offending_key(tmp_path):
+    problems, path = problems_for(tmp_path, """\
+        name: typo
+        description: a misspelt option
+        rules:
+          - id: typo-rule
+            kind: drop-line
+            description: x
+            pattern: '^x$'
+            max_word: 3
+            examples: [{drop: x}, {keep: y}]
+        """)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:8: typo-rule: unknown key 'max_word'")
+
+
 def test_duplicate_rule_id_across_files(tmp_path):
     write(tmp_path, "a.yaml", "name: a\ndescription: a\nrules:\n" + GOOD_RULE.format(id="same-id"))
     write(tmp_path, "b.yaml", "name: b\ndescription: b\nrules:\n" + GOOD_RULE.format(id="same-id"))
     with pytest.raises(RuleError) as err:
         load_rulesets([tmp_path])
-    assert any("same-id: duplicate rule id" in str(p) for p in err.value.problems)
+    assert any(f"b.yaml:4: same-id: duplicate rule id (also in {tmp_path / 'a.yaml'}:4)" in str(p)
+               for p in err.value.problems), err.value.problems
 
 
 def test_site_ruleset_selects_by_domain_path_and_marker(tmp_path):
