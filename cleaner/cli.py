@@ -37,6 +37,11 @@ app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -129,6 +134,14 @@ def clean(
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress",
         help="Show a progress line (documents/s, MB/s, ETA) on stderr. Default: when stderr is a terminal."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine",
+        help="local: this machine. dask: a Dask cluster (needs `pip install 'cleaner[dask]'`); PATHs may "
+             "then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "
+             "Default: start a local cluster of worker processes."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines.
 
@@ -144,6 +157,11 @@ def clean(
     if errors is not None and output is not None and errors.resolve() == output.resolve():
         fail("--errors and --output name the same file", 2)
     workers = workers or default_workers()
+    if scheduler is not None and engine != Engine.dask:
+        fail("--scheduler needs --engine dask", 2)
+    if engine == Engine.dask:
+        _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
+                       resume=resume, report=report, progress=progress)  # exits
     jsonl_file = output is not None and fmt == OutputFormat.jsonl
     inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes)
 
@@ -235,6 +253,59 @@ def clean(
     writer.close()
     if rule_report is not None:
         rule_report.write(report)
+    if not quiet:
+        typer.echo(summary.line(), err=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
+                   scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
+                   report: Optional[Path], progress: Optional[bool]) -> None:
+    """`clean --engine dask`: dask_engine does the work. It is imported only now, so that the
+    plain install never needs Dask. Always exits, with the local engine's exit codes."""
+    from .dask_engine import DaskUsageError, clean_with_dask
+
+    if resume:
+        fail("--resume is not available with --engine dask: rerun without it (finished parts are rewritten "
+             "with the same bytes)", 2)
+    if report is not None:
+        fail("--report is not available with --engine dask", 2)
+    errors_file = JsonlFile(errors) if errors is not None else None
+    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+    meter = Progress(paths) if show_progress else None
+
+    def report_error(error: dict) -> None:
+        if errors_file is not None:
+            errors_file.write_line(dumps(error))
+        if not quiet:
+            if meter is not None:
+                meter.clear()
+            typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
+
+    def after_partition(running) -> None:  # the line moves once per partition, not per document
+        if meter is not None:
+            meter.update(running.documents, running.failed, running.input_bytes)
+
+    exclude = [p for p in (output, errors) if p is not None]
+    try:
+        summary = clean_with_dask(paths, cleaner, fmt=fmt, output=None if output is None else str(output),
+                                  scheduler=scheduler, on_error=report_error, exclude=exclude, max_bytes=max_bytes,
+                                  workers=workers, on_partition=after_partition)
+    except BaseException as err:
+        if meter is not None:
+            meter.clear()
+        if errors_file is not None:
+            errors_file.discard()
+        if isinstance(err, DaskUsageError):
+            fail(str(err), 2)
+        if isinstance(err, KeyboardInterrupt):
+            fail("interrupted; rerun to clean everything again (no manifest was written)", 130)
+        raise
+    if meter is not None:
+        meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
+        meter.clear()
+    if errors_file is not None:
+        errors_file.close()
     if not quiet:
         typer.echo(summary.line(), err=True)
     raise typer.Exit(1 if summary.failed else 0)
