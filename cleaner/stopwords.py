@@ -1,37 +1,23 @@
 """Stopword lists for about 100 languages, and a guess of which list fits a text.
 
-The lists are the ones jusText ships as plain data files; they are read directly, without
-importing jusText (whose import pulls in an HTML cleaner we do not need).
+The lists are jusText's, loaded once by stoplists.py (which main-content detection uses too);
+this module adds the cheap per-text guess the off-topic rule needs.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from functools import lru_cache
 from itertools import islice
-from pathlib import Path
-
 import regex
+
+from .stoplists import all_stoplists
 
 _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 
 
-def _stoplist_dir() -> Path | None:
-    spec = importlib.util.find_spec("justext")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
-    return folder if folder.is_dir() else None
-
-
-@lru_cache(maxsize=1)
 def stoplists() -> dict[str, frozenset[str]]:
-    """Language name -> its stopwords (casefolded)."""
-    folder = _stoplist_dir()
-    if folder is None:
-        return {}
-    return {path.stem: frozenset(w.casefold() for w in path.read_text(encoding="utf-8").split())
-            for path in sorted(folder.glob("*.txt"))}
+    """Language name -> its stopwords (casefolded): the same lists main-content detection reads."""
+    return all_stoplists()
 
 
 @lru_cache(maxsize=1)
