@@ -180,15 +180,20 @@ def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:
         yield InputFailure(name, source, f"cannot read file: {err.strerror or err}")
         return
     with raw:
-        if not is_gzip(path):
-            yield from read_jsonl(raw, source)
-            return
-        # Progress counts compressed bytes (what the file's size says), read from the raw file's position.
-        stream = gzip.GzipFile(fileobj=raw, mode="rb")
-        try:
-            yield from read_jsonl(stream, source, position=raw.tell)
-        except (OSError, EOFError) as err:  # a corrupt or truncated .gz: what was read stands, the rest is one failure
-            yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
+        yield from read_jsonl_file_object(raw, source, gzipped=is_gzip(path))
+
+
+def read_jsonl_file_object(raw: BinaryIO, source: str, gzipped: bool) -> Iterator[Input]:
+    """Records of an opened JSONL file, plain or gzip-compressed (local files and fsspec URLs alike)."""
+    if not gzipped:
+        yield from read_jsonl(raw, source)
+        return
+    # Progress counts compressed bytes (what the file's size says), read from the raw file's position.
+    stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    try:
+        yield from read_jsonl(stream, source, position=raw.tell)
+    except (OSError, EOFError) as err:  # a corrupt or truncated .gz: what was read stands, the rest is one failure
+        yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
 
 
 def read_jsonl(stream: BinaryIO, source: str, position=None) -> Iterator[Input]:

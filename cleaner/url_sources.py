@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from .sources import (GZIP_SUFFIX, HTML_SUFFIXES, JSONL_SUFFIXES, WALKED_SUFFIXES, DEFAULT_MAX_BYTES, Input,
-                      InputFailure, InputItem, content_suffix, iter_inputs, read_jsonl)
+                      InputFailure, InputItem, content_suffix, iter_inputs, read_jsonl_file_object)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -100,14 +100,7 @@ def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
         yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
         return
     with raw:
-        if not _is_gzip(path):
-            yield from read_jsonl(raw, source)
-            return
-        stream = gzip.GzipFile(fileobj=raw, mode="rb")
-        try:
-            yield from read_jsonl(stream, source, position=raw.tell)
-        except (OSError, EOFError) as err:  # a corrupt or truncated .gz: what was read stands, the rest is one failure
-            yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
+        yield from read_jsonl_file_object(raw, source, gzipped=_is_gzip(path))
 
 
 def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
