@@ -77,14 +77,22 @@ def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatur
                         link_like, looks_like_title(stripped, 1, 16))
 
 
-def longest_short_run(features: list[LineFeatures], max_chars: int) -> int:
-    """The most menu-like lines (shorter than `max_chars`, no digits, code or full stop) in a row: a page's menu shows as such a run, an
-    article (even one with a list in it) rarely does."""
+def longest_short_run(texts: list[str], max_chars: int) -> int:
+    """The most menu-like lines (stripped, shorter than `max_chars`, no digits, code or full stop)
+    in a row: a page's menu shows as such a run, an article (even one with a list in it) rarely does."""
     run = best = 0
-    for f in features:
-        run = run + 1 if len(f.text) < max_chars and not _NOT_MENU.search(f.text) else 0
+    for text in texts:
+        run = run + 1 if len(text) < max_chars and not _NOT_MENU.search(text) else 0
         best = max(best, run)
     return best
+
+
+def could_be_dump(texts: list[str], s: dict[str, Any]) -> bool:
+    """The cheap necessary conditions for a dump: enough lines, and a menu-like run somewhere.
+    Most documents are articles; this spares them the stoplist guess and per-line scoring."""
+    if len(texts) < s["min_outside_lines"]:
+        return False
+    return longest_short_run([t.strip() for t in texts], s["menu_line_chars"]) >= s["min_menu_run"]
 
 
 def classify(f: LineFeatures, s: dict[str, Any]) -> str:
@@ -277,9 +285,10 @@ def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
     keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
     # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
-    menu_run = longest_short_run(features[:start], s["menu_line_chars"])
+    stripped = [f.text for f in features]
+    menu_run = longest_short_run(stripped[:start], s["menu_line_chars"])
     if not s["menu_before_only"]:
-        menu_run = max(menu_run, longest_short_run(features[end:], s["menu_line_chars"]))
+        menu_run = max(menu_run, longest_short_run(stripped[end:], s["menu_line_chars"]))
     is_dump = (end > start and outside >= s["min_outside_lines"]
                and outside >= s["min_outside_share"] * len(texts) and menu_run >= s["min_menu_run"])
     if not is_dump:
@@ -326,9 +335,10 @@ class MainContent(Rule):
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         candidates = kept_lines(lines)
-        if not candidates:
+        texts = [line.text for line in candidates]
+        if not could_be_dump(texts, self.settings):
             return False
-        verdict = judge([line.text for line in candidates], self.settings)
+        verdict = judge(texts, self.settings)
         if not verdict.is_dump:
             return False
         for line, keep in zip(candidates, verdict.keep):

@@ -54,10 +54,12 @@ class DropOffTopicRule(Rule):
         candidates = kept_lines(lines)
         if len(candidates) < self.settings["min_lines"]:
             return False
+        if self.settings["needs_headline"] and not self._has_headed_paragraph(candidates):
+            return False  # nothing could be dropped: spare the stoplist guess and topic words
         text = "\n".join(line.text for line in candidates)
         if len(_CJK.findall(text)) > len(text) / 4:
             return False  # no spaces between words: word overlap says nothing here
-        stopwords = best_stoplist(text)
+        stopwords = ctx.remember("stoplist", lambda: best_stoplist(text))
         words = [content_words(line.text, stopwords, self.settings["min_word_length"]) for line in candidates]
         lines_with = Counter(word for line_words in words for word in line_words)
         topic = {word for word, n in lines_with.items() if n >= self.settings["topic_lines"]}
@@ -83,3 +85,9 @@ class DropOffTopicRule(Rule):
             ctx.drop(candidates[i], self.id)
             changed = True
         return changed
+
+    def _has_headed_paragraph(self, candidates: list[Line]) -> bool:
+        """A line long enough to judge right after a headline-shaped line: the only shape this rule
+        drops when `needs_headline` is on."""
+        return any(line.words >= self.settings["min_words"] and looks_like_title(before.text)
+                   for before, line in zip(candidates, candidates[1:]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import regex
 
@@ -35,6 +35,14 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     pattern_timeout: float = 2.0
     text_changed: bool = False  # a strip rule rewrote a line in this pass
+    # Facts about the whole document that rules work out once and reuse on later passes (the
+    # document's stopword list: dropping a few lines does not change its language).
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def drop(self, line: Line, rule_id: str) -> None:
         line.removed_by = rule_id

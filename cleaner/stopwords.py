@@ -31,7 +31,7 @@ def _language_of_word() -> tuple[list[str], dict[str, tuple[int, ...]]]:
     return names, {word: tuple(positions) for word, positions in index.items()}
 
 
-def best_stoplist(text: str, sample_tokens: int = 2000) -> frozenset[str]:
+def best_stoplist(text: str, sample_tokens: int = 600) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of the text's tokens.
 
     >>> "the" in best_stoplist("The talks were held on the phone and they went well.")
