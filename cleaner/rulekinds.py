@@ -44,9 +44,14 @@ class Context:
             self.memo[key] = compute()
         return self.memo[key]
 
+    # Counts every change to the lines (a drop, a rewritten line): a rule that found nothing to do
+    # at one version finds nothing again at the same version, so the engine need not ask it.
+    version: int = 0
+
     def drop(self, line: Line, rule_id: str) -> None:
         line.removed_by = rule_id
         self.removals.append(Removal(rule_id, line.text, line.number))
+        self.version += 1
 
 
 def kept_lines(lines: list[Line]) -> list[Line]:
@@ -201,6 +206,7 @@ class StripRule(Rule):
                 ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
             line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
             ctx.text_changed = True
+            ctx.version += 1
         return changed
 
     # Cutting a fragment can join text into a new match ("a[x]b" around a cut); a few rounds of
