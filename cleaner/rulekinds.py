@@ -281,6 +281,11 @@ class DropBlockRule(Rule):
         return changed
 
 
+# Two sentences on one line ("Problems with variables? Here is an excerpt."): a teaser's text or
+# a paragraph, never a headline.
+_SENTENCE_BREAK = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}\p{Ll}")
+
+
 class DropTitleRunRule(Rule):
     kind = "drop-title-run"
     phase = 3
@@ -299,6 +304,7 @@ class DropTitleRunRule(Rule):
         candidates = kept_lines(lines)
         is_title = [looks_like_title(line.text, self.settings["min_words"], self.settings["max_words"])
                     and (self.settings["bulleted"] or strip_bullet(line.text) == line.text.strip())
+                    and not _SENTENCE_BREAK.search(line.text)
                     for line in candidates]
         prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
         first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)
