@@ -129,6 +129,8 @@ class CaptureRule(Rule):
         "verbose": _VERBOSE,
         "drop": Option(bool, True, help="Drop the line once captured."),
         "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
+        "min_words": _MIN_WORDS,
+        "max_words": _MAX_WORDS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -142,6 +144,8 @@ class CaptureRule(Rule):
             candidates = candidates[: self.settings["first_lines"]]
         changed = False
         for line in candidates:
+            if not _within_word_limits(self, line):
+                continue
             match = self.search("pattern", line.text, ctx)
             if not match:
                 continue
