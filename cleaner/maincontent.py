@@ -17,6 +17,10 @@ neighbour-aware revision, then the article's span is the stretch of lines with t
 of "good text minus boilerplate" (the maximum-sum run, as in body-text extraction). Lines
 outside the span are dropped; inside it, lines still judged boilerplate are dropped too.
 
+A dump usually starts with the page's <title>, and the article's heading repeats it (or its
+part without the site's name). When such a line is found, the span is built around it instead:
+the page's longest prose (a log-in dialog, a comment thread) is then not taken for the article.
+
 The rule first decides whether the document is a full-page dump at all: only when a good deal of
 the text lies outside the span (settings `min_outside_lines`, `min_outside_share`) does it
 change anything, so already-clean article text passes through untouched.
