@@ -45,8 +45,9 @@ def decode_bytes(data: bytes, html: bool = False) -> str:
     """Decode a document.
 
     A BOM decides; otherwise valid UTF-8 is UTF-8 (a page that declares latin-1 but holds
-    UTF-8 is common, the reverse never decodes cleanly); then the page's own declaration if it
-    decodes without errors; then charset detection.
+    UTF-8 is common, the reverse never decodes cleanly), and so is UTF-8 with a few stray bytes
+    (detection would read the whole page as some single-byte encoding's mojibake); then the
+    page's own declaration if it decodes without errors; then charset detection.
 
     >>> decode_bytes("Привет, как дела? Всё хорошо.".encode("cp1251"))
     'Привет, как дела? Всё хорошо.'
@@ -60,6 +61,8 @@ def decode_bytes(data: bytes, html: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if (text := _mostly_utf8(data)) is not None:
+        return text
     best = charset_normalizer.from_bytes(data).best()
     if html and (declared := declared_html_charset(data)):
         try:
@@ -75,6 +78,29 @@ def decode_bytes(data: bytes, html: bool = False) -> str:
     if best is None:
         raise DecodeError("could not recognise the text encoding")
     return str(best)
+
+
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+# At most one broken character per this many good non-ASCII ones: UTF-8 with a few stray bytes
+# (a pasted latin-1 snippet, a file cut mid-character). Text in a single-byte encoding read as
+# UTF-8 breaks at nearly every accented letter: a valid UTF-8 pair in cp1251 or latin-1 text
+# needs a letter byte followed by a byte from 0x80-0xBF, which those scripts' letters are not.
+MAX_BROKEN_SHARE = 1 / 5
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text, when the bytes are UTF-8 apart from a few invalid bytes (each becomes U+FFFD).
+
+    >>> text = _mostly_utf8("Grüße aus Köln, schöne Größe, übermäßig. ".encode() * 3 + bytes([0x4B, 0xFC, 0x63]))
+    >>> text.endswith("übermäßig. K\\ufffdc")
+    True
+    >>> _mostly_utf8("Grüße aus Köln".encode("latin-1")) is None
+    True
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    good = len(_NON_ASCII.findall(text)) - broken
+    return text if good and broken <= good * MAX_BROKEN_SHARE else None
 
 
 def _same_text(detected: str, declared: str, data: bytes) -> bool:

@@ -25,6 +25,9 @@ def ordered_rules(rulesets: list[RuleSet]) -> list[Rule]:
 
 def apply_rules(lines: list[Line], rules: list[Rule], ctx: Context) -> None:
     skipped: set[str] = set()
+    # For each rule that last changed nothing: the version of the lines it saw. Rules are
+    # deterministic, so at the same version it would change nothing again.
+    idle_at: dict[int, int] = {}
     for number in range(MAX_PASSES):
         changed = False
         rerun_context_free = number == 0 or ctx.text_changed
@@ -32,8 +35,14 @@ def apply_rules(lines: list[Line], rules: list[Rule], ctx: Context) -> None:
         for rule in rules:
             if rule.id in skipped or (rule.context_free and not rerun_context_free):
                 continue
+            if idle_at.get(id(rule)) == ctx.version:
+                continue
             try:
-                changed |= rule.apply(lines, ctx)
+                version = ctx.version
+                if rule.apply(lines, ctx):
+                    changed = True
+                else:
+                    idle_at[id(rule)] = version
             except PatternTimeout:
                 skipped.add(rule.id)
                 ctx.warnings.append(

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import regex
 import trafilatura
-from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
-from .dates import to_iso_date
+from .pagemeta import page_metadata
 
 
 class ExtractionError(ValueError):
@@ -36,38 +36,21 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
-def _page_language(html: str) -> str | None:
-    """The <html lang> attribute, reduced to its ISO 639-1 part."""
-    try:
-        root = lxml_html.fromstring(html)
-    except Exception:  # lxml raises several kinds of error on junk; no lang is the answer then
-        return None
-    lang = (root.get("lang") or root.get("xml:lang") or "").strip().lower()
-    return lang.split("-")[0][:2] or None
-
-
 def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | None = None) -> ExtractedPage:
     """Main text of a page (one paragraph a line) and what the page says about itself."""
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractionError("no HTML tree could be built from the page")
+    # Metadata first: extraction prunes the tree it works on (it works on a copy of ours).
+    metadata = page_metadata(tree, url)
     document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
+        tree,
+        url=url or metadata.get("url"),
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         prune_xpath=prune_xpath or None,
-        # Dates from the page's metadata only: a full-text search takes the copyright year in the
-        # footer for the publication date.
-        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None or not (document.text or "").strip():
         raise ExtractionError("no main text found in the HTML page")
-    metadata: dict[str, str] = {}
-    for key in ("title", "author", "sitename", "url"):
-        value = getattr(document, key, None)
-        if value:
-            metadata[key] = str(value)
-    if document.date and (iso := to_iso_date(str(document.date))):
-        metadata["date"] = iso
-    if page_language := _page_language(html):
-        metadata["page_language"] = page_language
     return ExtractedPage(document.text, metadata)

@@ -33,7 +33,7 @@ def _language_sample(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _detector_factory() -> DetectorFactory:
+def language_profiles() -> DetectorFactory:
     """langdetect's language profiles, loaded once per process (what `langdetect.detect` does
     with its module-level factory)."""
     factory = DetectorFactory()
@@ -49,7 +49,7 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("12345 --- !!!") is None
     True
     """
-    detector = _detector_factory().create()
+    detector = language_profiles().create()
     detector.n_trial = LANGUAGE_TRIALS
     detector.append(_language_sample(text))
     try:

@@ -90,12 +90,13 @@ def _share_before_fork() -> None:
     workers do not touch (and so copy) the shared pages."""
     import gc
 
-    from langdetect import detector_factory
-
+    from .metadata import language_profiles
+    from .stoplists import _languages_by_word
     from .stopwords import _language_of_word
 
-    detector_factory.init_factory()
-    _language_of_word()
+    language_profiles()
+    _language_of_word()  # the off-topic rule's stopword index
+    _languages_by_word()  # main-content's
     gc.freeze()
 
 

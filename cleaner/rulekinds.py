@@ -44,9 +44,14 @@ class Context:
             self.memo[key] = compute()
         return self.memo[key]
 
+    # Counts every change to the lines (a drop, a rewritten line): a rule that found nothing to do
+    # at one version finds nothing again at the same version, so the engine need not ask it.
+    version: int = 0
+
     def drop(self, line: Line, rule_id: str) -> None:
         line.removed_by = rule_id
         self.removals.append(Removal(rule_id, line.text, line.number))
+        self.version += 1
 
 
 def kept_lines(lines: list[Line]) -> list[Line]:
@@ -124,6 +129,8 @@ class CaptureRule(Rule):
         "verbose": _VERBOSE,
         "drop": Option(bool, True, help="Drop the line once captured."),
         "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
+        "min_words": _MIN_WORDS,
+        "max_words": _MAX_WORDS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -137,6 +144,8 @@ class CaptureRule(Rule):
             candidates = candidates[: self.settings["first_lines"]]
         changed = False
         for line in candidates:
+            if not _within_word_limits(self, line):
+                continue
             match = self.search("pattern", line.text, ctx)
             if not match:
                 continue
@@ -201,6 +210,7 @@ class StripRule(Rule):
                 ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
             line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
             ctx.text_changed = True
+            ctx.version += 1
         return changed
 
     # Cutting a fragment can join text into a new match ("a[x]b" around a cut); a few rounds of
@@ -275,6 +285,11 @@ class DropBlockRule(Rule):
         return changed
 
 
+# Two sentences on one line ("Problems with variables? Here is an excerpt."): a teaser's text or
+# a paragraph, never a headline.
+_SENTENCE_BREAK = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}\p{Ll}")
+
+
 class DropTitleRunRule(Rule):
     kind = "drop-title-run"
     phase = 3
@@ -293,6 +308,7 @@ class DropTitleRunRule(Rule):
         candidates = kept_lines(lines)
         is_title = [looks_like_title(line.text, self.settings["min_words"], self.settings["max_words"])
                     and (self.settings["bulleted"] or strip_bullet(line.text) == line.text.strip())
+                    and not _SENTENCE_BREAK.search(line.text)
                     for line in candidates]
         prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
         first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)

@@ -15,6 +15,7 @@ SITE_RULES = HTML / "rules"
     ("ru-cp1251-declared-latin1.html", "Президент готов к переговорам\nПрезидент России заявил в четверг"),
     ("fr-latin1-declared.html", "La réunion aura lieu à Genève\nLe président a déclaré jeudi"),
     ("de-cp1252-declared-utf8.html", "Gespräche über die Stadtbahn\nDie Gespräche über die Zukunft"),
+    ("de-utf8-stray-latin1-byte.html", "Gespräche über die Stadtbahn\nDie Gespräche über die Zukunft"),
     ("ja-shiftjis-declared.html", "新しい経済対策を発表\n首相は月曜日に記者会見を開き、"),
     ("ja-shiftjis-undeclared.html", "新しい経済対策を発表\n首相は月曜日に記者会見を開き、"),
 ])
