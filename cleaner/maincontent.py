@@ -17,6 +17,10 @@ neighbour-aware revision, then the article's span is the stretch of lines with t
 of "good text minus boilerplate" (the maximum-sum run, as in body-text extraction). Lines
 outside the span are dropped; inside it, lines still judged boilerplate are dropped too.
 
+A dump usually starts with the page's <title>, and the article's heading repeats it (or its
+part without the site's name). When such a line is found, the span is built around it instead:
+the page's longest prose (a log-in dialog, a comment thread) is then not taken for the article.
+
 The rule first decides whether the document is a full-page dump at all: only when a good deal of
 the text lies outside the span (settings `min_outside_lines`, `min_outside_share`) does it
 change anything, so already-clean article text passes through untouched.
@@ -59,6 +63,7 @@ class LineFeatures:
     sentence: bool
     link_like: bool
     title_like: bool
+    list_like: bool  # many words, few of them different, or mostly numbers: a flattened list or table
 
 
 def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatures:
@@ -74,15 +79,40 @@ def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatur
     separators = len(_MENU_SEPARATORS.findall(stripped))
     link_like = bool(_LINK_LIKE.search(stripped)) and len(stripped) < 120 or separators >= 2
     return LineFeatures(stripped, length, word_count(stripped), density, ends_like_sentence(stripped),
-                        link_like, looks_like_title(stripped, 1, 16))
+                        link_like, looks_like_title(stripped, 1, 16), looks_like_list(stripped))
+
+
+_TOKEN = regex.compile(r"\w+")
+
+
+def looks_like_list(text: str, min_tokens: int = 12) -> bool:
+    """A long line that repeats its words or is mostly numbers: an archive drop-down ("May 2019
+    April 2019 ..."), a tag cloud or a table flattened onto a line, which stopwords (month
+    names are in some lists) would otherwise pass for prose.
+
+    >>> looks_like_list("Archive May 2019 (3) April 2019 (4) March 2019 (2) February 2019 (5) January 2019 (1)")
+    True
+    >>> looks_like_list("The council met on Monday to discuss the budget, which had been delayed for months.")
+    False
+    """
+    tokens = [t.casefold() for t in _TOKEN.findall(text)]
+    if len(tokens) < min_tokens:
+        return False
+    numbers = sum(t.isdigit() for t in tokens)
+    return numbers > 0.4 * len(tokens) or len(set(tokens)) < 0.5 * len(tokens)
+
+
+def menu_like(text: str, max_chars: int) -> bool:
+    """Shorter than `max_chars`, with no digits, code or full stop: a menu item or link label."""
+    return len(text) < max_chars and not _NOT_MENU.search(text)
 
 
 def longest_short_run(texts: list[str], max_chars: int) -> int:
-    """The most menu-like lines (stripped, shorter than `max_chars`, no digits, code or full stop)
-    in a row: a page's menu shows as such a run, an article (even one with a list in it) rarely does."""
+    """The most menu-like lines (stripped) in a row: a page's menu shows as such a run, an article
+    (even one with a list in it) rarely does."""
     run = best = 0
     for text in texts:
-        run = run + 1 if len(text) < max_chars and not _NOT_MENU.search(text) else 0
+        run = run + 1 if menu_like(text, max_chars) else 0
         best = max(best, run)
     return best
 
@@ -92,12 +122,15 @@ def could_be_dump(texts: list[str], s: dict[str, Any]) -> bool:
     Most documents are articles; this spares them the stoplist guess and per-line scoring."""
     if len(texts) < s["min_outside_lines"]:
         return False
-    return longest_short_run([t.strip() for t in texts], s["menu_line_chars"]) >= s["min_menu_run"]
+    stripped = [t.strip() for t in texts]
+    if sum(menu_like(t, s["menu_line_chars"]) for t in stripped) < s["min_menu_lines"]:
+        return False
+    return longest_short_run(stripped, s["menu_line_chars"]) >= min(s["min_menu_run"], s["min_menu_run_titled"])
 
 
 def classify(f: LineFeatures, s: dict[str, Any]) -> str:
     """The line's class from its own features (jusText's context-free step)."""
-    if f.link_like:
+    if f.link_like or (f.list_like and s["lists_are_boilerplate"]):
         return BAD
     if _COPYRIGHT.search(f.text) and f.length < 300:
         return BAD
@@ -242,6 +275,85 @@ def best_span_within_breaks(values: list[float], bad: list[bool], max_gap: int) 
     return best
 
 
+# How page titles join the article's title and the site's name: "Title | Site", "Site - Title".
+_TITLE_SEPARATORS = regex.compile(r"\s+(?:\||-|–|—|::|·|•|»|/|:)\s+")
+
+
+def title_parts(title: str, min_chars: int) -> set[str]:
+    """The title and every run of its separator-joined pieces (normalized), at least `min_chars` long:
+    the site's name may stand first or last, and the article's title may itself hold a separator.
+
+    >>> sorted(title_parts("Storm - the harbour reopens | City News", 8))
+    ['city news', 'storm - the harbour reopens', 'storm - the harbour reopens | city news', 'the harbour reopens', 'the harbour reopens | city news']
+    """
+    cuts = [(m.start(), m.end()) for m in _TITLE_SEPARATORS.finditer(title)][:8]
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(title)]
+    return {normalized(title[a:b]) for a in starts for b in ends if b - a >= min_chars}
+
+
+def title_repeats(texts: list[str], min_chars: int) -> list[int]:
+    """The lines after the first that repeat the page title, or the part of it that names the article.
+
+    A page dump starts with the page's <title> ("Council approves budget | City News"); the
+    article's own heading repeats it, or its part without the site's name; so may a menu teaser
+    or a breadcrumb. Only the longest repeated part counts (a site's name recurs everywhere).
+
+    >>> title_repeats(["Budget approved | City News", "City News", "Budget approved", "Text.", "Budget approved"], 8)
+    [2, 4]
+    """
+    if len(texts) < 2:
+        return []
+    parts = title_parts(texts[0].strip(), min_chars)
+    found = [(len(normalized(t)), i) for i, t in enumerate(texts[1:], 1) if normalized(t) in parts]
+    longest = max((n for n, _ in found), default=0)
+    return [i for n, i in found if n == longest]
+
+
+def title_heading(texts: list[str], classes: list[str], features: list["LineFeatures"], s: dict[str, Any]) -> int | None:
+    """Of the lines repeating the page title, the one with the most article text just below it
+    (up to the next repeat): the article's heading, where a teaser in a menu has more menu below
+    it. None if no repeat has any article text below it."""
+    repeats = title_repeats(texts, s["title_min_chars"])
+    best, best_text = None, 0
+    for n, i in enumerate(repeats):
+        stop = min(i + 1 + s["title_lookahead"], repeats[n + 1] if n + 1 < len(repeats) else len(texts))
+        below = sum(features[j].length for j in range(i + 1, stop) if classes[j] == GOOD)
+        if below > best_text:
+            best, best_text = i, below
+    return best
+
+
+def span_around(values: list[float], anchor: int, after_weight: float, lookahead: int) -> tuple[int, int]:
+    """The best span that contains line `anchor` (the article's heading).
+
+    It reaches back as far as the lines before the anchor add up to more. Forward, its core is
+    the best run of lines starting within `lookahead` lines of the anchor, with boilerplate
+    weighing `after_weight` times (a run starting further down is other prose on the page: a
+    dialog, comments); past the core, it goes on as far as the lines add up to more, boilerplate
+    still weighing `after_weight` times.
+
+    >>> span_around([50, -100, 5, -20, 60, -3, 40, -200, 300], 2, 4.0, 3)
+    (2, 7)
+    >>> span_around([50, -100, 5, -20, 60, -3, 40, -200, 300], 2, 1.0, 3)
+    (2, 9)
+    """
+    best_start, total, best_total = anchor, 0.0, 0.0
+    for i in range(anchor - 1, -1, -1):
+        total += values[i]
+        if total > best_total:
+            best_start, best_total = i, total
+    weighted = [v * after_weight if v < 0 else v for v in values]
+    best_end, best_total = anchor + 1, 0.0
+    for first in range(anchor + 1, min(len(values), anchor + 1 + lookahead)):
+        total = 0.0
+        for i in range(first, len(values)):
+            total += weighted[i]
+            if total > best_total:
+                best_end, best_total = i + 1, total
+    return best_start, best_end
+
+
 @dataclass
 class Verdict:
     """What main-content detection decided for a list of lines."""
@@ -250,6 +362,7 @@ class Verdict:
     keep: list[bool]
     language: str | None
     span: tuple[int, int]
+    classes: list[str]  # each line's class after revision (for explain and tuning)
 
 
 def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
@@ -277,23 +390,34 @@ def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
         if counts[normalized(text)] >= s["max_repeats"] > 0:
             classes[i] = BAD
     classes = revise(classes, features, s)
+    heading = title_heading(texts, classes, features, s) if s["title_anchor"] else None
+    if heading is not None:
+        classes[heading] = GOOD
     values = [f.length if cls == GOOD else -min(max(f.length, s["min_penalty"]), s["max_penalty"]) * s["boilerplate_weight"]
               for f, cls in zip(features, classes)]
-    start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s["max_gap_lines"])
-    if s["after_weight"] != 1 and end > start:
-        end = _best_end(values, start, end, s["after_weight"])
+    if heading is not None:
+        start, end = span_around(values, heading, s["after_weight"], s["title_lookahead"])
+    else:
+        start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s["max_gap_lines"])
+        if s["after_weight"] != 1 and end > start:
+            end = _best_end(values, start, end, s["after_weight"])
     keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
     # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
     stripped = [f.text for f in features]
     menu_run = longest_short_run(stripped[:start], s["menu_line_chars"])
+    # A page title repeated as a heading is a page's, not an article's: less menu is enough then.
+    min_menu_run = s["min_menu_run"] if heading is None else min(s["min_menu_run"], s["min_menu_run_titled"])
     if not s["menu_before_only"]:
         menu_run = max(menu_run, longest_short_run(stripped[end:], s["menu_line_chars"]))
+    # Menus come in pieces (a header bar, a sidebar, footer columns): their items add up.
+    menu_lines = sum(menu_like(t, s["menu_line_chars"]) for i, t in enumerate(stripped) if not start <= i < end)
     is_dump = (end > start and outside >= s["min_outside_lines"]
-               and outside >= s["min_outside_share"] * len(texts) and menu_run >= s["min_menu_run"])
+               and outside >= s["min_outside_share"] * len(texts) and menu_run >= min_menu_run
+               and menu_lines >= s["min_menu_lines"])
     if not is_dump:
         keep = [True] * len(texts)
-    return Verdict(is_dump, keep, language, (start, end))
+    return Verdict(is_dump, keep, language, (start, end), classes)
 
 
 class MainContent(Rule):
@@ -306,6 +430,10 @@ class MainContent(Rule):
                                                   "lines lie outside the article."),
         "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
         "min_menu_run": Option(int, 10, help="... and has at least this many short lines in a row (a menu)."),
+        "min_menu_run_titled": Option(int, 10, help="... or this many when a line repeats the page title (a dump's first "
+                                                    "line, see title_anchor)."),
+        "min_menu_lines": Option(int, 0, help="... and at least this many menu-like lines outside the article, "
+                                              "in runs of any length."),
         "menu_before_only": Option(bool, False, help="Only a menu above the article counts (a page's navigation "
                                                      "comes first; a list after an article may be its own)."),
         "menu_line_chars": Option(int, 30, help="A menu item is shorter than this many characters."),
@@ -325,6 +453,12 @@ class MainContent(Rule):
         "max_heading_lines": Option(int, 3, help="... and at most this many lines above the article text."),
         "min_penalty": Option(int, 20, help="A boilerplate line weighs at least this many characters against the span."),
         "max_penalty": Option(int, 10_000, help="... and at most this many."),
+        "title_anchor": Option(bool, False, help="The line that repeats the page title (a dump's first line) is the "
+                                                 "article's heading: the article's span is the best one around it."),
+        "title_lookahead": Option(int, 10, help="The heading is the title repeat with the most article text in this many lines below it."),
+        "title_min_chars": Option(int, 8, help="A part of the page title that names the article has at least this many characters."),
+        "lists_are_boilerplate": Option(bool, False, help="A long line that repeats its words or is mostly numbers "
+                                                          "(an archive menu, a tag cloud) is boilerplate."),
         "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
         "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
     }

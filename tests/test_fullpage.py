@@ -136,3 +136,61 @@ def test_rules_suggest_proposes_chrome_not_articles(tmp_path):
     assert ruleset.domains == ["riverside.example"]
     result = Cleaner(rulesets=[ruleset]).clean_text("Obituaries\nThe bridge opened.", url="https://riverside.example/x")
     assert result.text == "The bridge opened."
+
+
+def _settings(**changes):
+    settings = MainContent.defaults()
+    settings.update(min_menu_run=8, min_menu_run_titled=3, min_menu_lines=10, after_weight=4,
+                    title_anchor=True, lists_are_boilerplate=True)
+    settings.update(changes)
+    return settings
+
+
+HARBOUR_TITLE = "Harbour reopens after the storm | Coastal Times"
+HARBOUR_MENU = ["Home", "News", "Sport", "Weather", "Harbour reopens after the storm", "Opinion", "Contact", "Jobs",
+                "Events", "Archive", "Shop"]
+HARBOUR_ARTICLE = ["Harbour reopens after the storm",
+                   "The harbour reopened on Friday after a week in which the storm had kept every boat in port "
+                   "and the fish market closed.",
+                   "Divers checked the walls of the outer basin on Thursday and found less damage than the "
+                   "harbour master had feared when the waves broke over the pier."]
+# A login dialog left at the end of the page: more prose than the article, and nothing to do with it.
+HARBOUR_DIALOG = ["Log in to your account",
+                  "If you already have an account with us, you can log in here with the e-mail address and the "
+                  "password that you chose when you registered for the first time on our website.",
+                  "If you do not have an account yet, you can create one in a minute: all you need is an e-mail "
+                  "address, and we will send you a link to confirm it before the account can be used.",
+                  "We use your address only to send you the newsletters you ask for and to tell you about changes "
+                  "to your account, and you can delete the account and all that belongs to it at any time."]
+HARBOUR_FOOTER = ["Imprint", "Privacy", "Cookies", "Advertise", "Subscribe", "About us", "Our team", "Careers",
+                  "Terms of use", "Site map", "Help", "Newsletter"]
+
+
+def test_the_line_repeating_the_page_title_anchors_the_article():
+    # The title repeats twice: as a menu teaser and as the heading; the heading has the article below it.
+    texts = [HARBOUR_TITLE] + HARBOUR_MENU + HARBOUR_ARTICLE + HARBOUR_FOOTER + HARBOUR_DIALOG
+    verdict = judge(texts, _settings())
+    assert verdict.is_dump
+    assert [t for t, keep in zip(texts, verdict.keep) if keep] == HARBOUR_ARTICLE
+    # Without the anchor, the dialog (the longest prose on the page) is taken for the article.
+    verdict = judge(texts, _settings(title_anchor=False, min_menu_run=3))
+    assert HARBOUR_DIALOG[1] in [t for t, keep in zip(texts, verdict.keep) if keep]
+
+
+def test_a_flattened_archive_list_is_not_article_text():
+    archive = "Archive " + " ".join(f"{month} 2019 ({n})" for n, month in enumerate(
+        ["December", "November", "October", "September", "August", "July", "June", "May", "April"], start=1))
+    texts = [HARBOUR_TITLE] + HARBOUR_MENU + HARBOUR_ARTICLE + HARBOUR_FOOTER + [archive]
+    verdict = judge(texts, _settings())
+    assert verdict.is_dump and archive not in [t for t, keep in zip(texts, verdict.keep) if keep]
+
+
+def test_a_short_menu_counts_only_with_a_repeated_page_title():
+    # Four menu items in a row are a dump's menu when the page title recurs as the heading, not otherwise:
+    # a clean article may well have a short list.
+    menu = ["Home", "News", "Sport", "Weather"]
+    others = ["Opinion", "Contact", "Jobs", "Events", "Archive", "Shop"]
+    article = HARBOUR_ARTICLE[1:]
+    texts = [HARBOUR_TITLE] + menu + ["Published on Friday, 3 May"] + others + ["Harbour reopens after the storm"] + article
+    assert judge(texts, _settings()).is_dump
+    assert not judge(["Harbour in the news"] + texts[1:], _settings()).is_dump
