@@ -62,7 +62,7 @@ def line_key(text: str) -> bytes | None:
 class _Group:
     documents: int = 0
     counts: Counter = field(default_factory=Counter)  # line hash -> documents it occurs in
-    texts: dict[bytes, str] = field(default_factory=dict)  # line hash -> the line as first seen
+    texts: dict[bytes, str] = field(default_factory=dict)  # line hash -> the line, once in 2 documents
 
 
 class ChromeLearner:
@@ -91,7 +91,10 @@ class ChromeLearner:
                 continue
             seen.add(key)
             stats.counts[key] += 1
-            stats.texts.setdefault(key, raw.strip())
+            if stats.counts[key] == 2:
+                # Text only for lines met in a second document: an article's own lines (nearly all
+                # of them) cost an 8-byte hash and a count, not their text.
+                stats.texts[key] = raw.strip()
         if len(stats.counts) > self.max_lines_per_group:
             self._prune(stats)
 
@@ -120,7 +123,7 @@ class ChromeLearner:
         for name, stats in self.groups.items():
             if stats.documents < self.min_documents:
                 continue
-            need = max(self.min_documents, self.min_share * stats.documents)
+            need = max(2, self.min_documents, self.min_share * stats.documents)  # chrome recurs
             lines = {key: (stats.texts[key], n) for key, n in stats.counts.items() if n >= need}
             if lines:
                 chrome[name] = lines
