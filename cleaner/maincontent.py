@@ -426,6 +426,8 @@ class MainContent(Rule):
     summary = ("In a full-page text dump (menus, footers and related lists around the article), keep the "
                "article's span and drop the rest; leave text that is already an article untouched.")
     options = {
+        "html_input": Option(bool, False, help="Also judge text extracted from an HTML page (off: the extractor "
+                                               "already cut the page down to its article)."),
         "min_outside_lines": Option(int, 12, help="A document is a full-page dump only when at least this many "
                                                   "lines lie outside the article."),
         "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
@@ -468,6 +470,8 @@ class MainContent(Rule):
         return {name: opt.default for name, opt in cls.options.items()}
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
+        if ctx.from_html and not self.settings["html_input"]:
+            return False
         candidates = kept_lines(lines)
         texts = [line.text for line in candidates]
         if not could_be_dump(texts, self.settings):

@@ -50,12 +50,13 @@ class Cleaner:
 
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
                    page_metadata: dict[str, Any] | None = None,
-                   chrome: LearnedChrome | None = None) -> CleanResult:
-        """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own."""
+                   chrome: LearnedChrome | None = None, from_html: bool = False) -> CleanResult:
+        """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own;
+        `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone)."""
         repaired = repair_text(text)
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
-        ctx = Context(pattern_timeout=self.pattern_timeout)
+        ctx = Context(pattern_timeout=self.pattern_timeout, from_html=from_html)
         chrome = chrome if chrome is not None else self.chrome
         if chrome:
             chrome.drop(lines, ctx, url=url, path=path)
@@ -72,7 +73,7 @@ class Cleaner:
         url = url or canonical_url(html)
         page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path))
         return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
-                               page_metadata=page.metadata)
+                               page_metadata=page.metadata, from_html=True)
 
     def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
         """XPath expressions to cut from this page before extraction, from the site rule sets that

@@ -35,6 +35,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     pattern_timeout: float = 2.0
     text_changed: bool = False  # a strip rule rewrote a line in this pass
+    from_html: bool = False  # the text is an HTML extractor's output, not the document as scraped
     # Facts about the whole document that rules work out once and reuse on later passes (the
     # document's stopword list: dropping a few lines does not change its language).
     memo: dict[str, Any] = field(default_factory=dict)

@@ -61,6 +61,19 @@ def test_main_content_can_be_turned_off_in_yaml(tmp_path):
     assert "Obituaries" in result.text.split("\n")
 
 
+def test_text_extracted_from_html_is_left_to_the_extractor_unless_html_input_is_on(tmp_path):
+    text = (FULLPAGE / "dumps" / "en_riverside_page1.txt").read_text(encoding="utf-8")
+    as_dump = Cleaner().clean_text(text)
+    as_extracted = Cleaner().clean_text(text, from_html=True)
+    assert any(r.rule == "main-content" for r in as_dump.removed)
+    assert not any(r.rule == "main-content" for r in as_extracted.removed)
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    rules["rules"][0]["html_input"] = True
+    (tmp_path / "on.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    only = [rs for rs in Cleaner().rulesets if rs.name != "main-content"] + load_rulesets([tmp_path / "on.yaml"])
+    assert Cleaner(rulesets=only).clean_text(text, from_html=True).text == as_dump.text
+
+
 def test_stopword_density_works_beyond_english():
     # A French page: menu, article, footer. Nothing in the rule knows French.
     menu = ["Accueil", "Actualités", "Politique", "Économie", "Culture", "Sport", "Météo", "Opinions",
