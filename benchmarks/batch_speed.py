@@ -294,7 +294,7 @@ def main() -> None:
         pass
     try:
         if args.huge_mb:
-            print(f"\n4. one huge document (CPU time):", flush=True)
+            print("\n4. one huge document (CPU time):", flush=True)
             previous = None
             for megabytes, seconds in measure_huge(args.huge_mb):
                 growth = f" (x{seconds / previous:.2f} for x2 size)" if previous else ""
