@@ -92,11 +92,9 @@ def _share_before_fork() -> None:
 
     from .metadata import language_profiles
     from .stoplists import _languages_by_word
-    from .stopwords import _language_of_word
 
     language_profiles()
-    _language_of_word()  # the off-topic rule's stopword index
-    _languages_by_word()  # main-content's
+    _languages_by_word()  # the stopword index main-content and the off-topic rule guess languages with
     gc.freeze()
 
 
