@@ -34,7 +34,7 @@ from typing import Any
 import regex
 
 from .document import Line
-from .rulekinds import Context, Option, Rule, kept_lines
+from .rulekinds import Context, Option, Rule, kept_lines, runs
 from .stoplists import CJK_LANGUAGE, document_stoplist, letter_words
 from .textstats import ends_like_sentence, looks_like_title, normalized, word_count
 
@@ -160,18 +160,9 @@ def revise(classes: list[str], features: list[LineFeatures], s: dict[str, Any]) 
     classes = list(classes)
     # A long run of short lines is a menu or a link list, whatever surrounds it: a page's text
     # never has that many headline-sized lines in a row, a menu always does.
-    i = 0
-    while i < len(classes):
-        if classes[i] != SHORT:
-            i += 1
-            continue
-        end = i
-        while end < len(classes) and classes[end] == SHORT:
-            end += 1
-        if end - i >= s["max_short_run"]:
-            for j in range(i, end):
-                classes[j] = BAD
-        i = end
+    for start, end in runs([cls == SHORT for cls in classes]):
+        if end - start >= s["max_short_run"]:
+            classes[start:end] = [BAD] * (end - start)
     base = list(classes)
     revised = list(classes)
     for i, cls in enumerate(base):
@@ -253,18 +244,10 @@ def best_span_within_breaks(values: list[float], bad: list[bool], max_gap: int) 
         return best_span(values)
     pieces: list[tuple[int, int]] = []
     start = 0
-    i = 0
-    while i < len(values):
-        if not bad[i]:
-            i += 1
-            continue
-        end = i
-        while end < len(values) and bad[end]:
-            end += 1
-        if end - i >= max_gap:
-            pieces.append((start, i))
-            start = end
-        i = end
+    for gap_start, gap_end in runs(bad):
+        if gap_end - gap_start >= max_gap:
+            pieces.append((start, gap_start))
+            start = gap_end
     pieces.append((start, len(values)))
     best, best_total = (0, 0), 0.0
     for lo, hi in pieces:

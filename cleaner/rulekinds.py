@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterator, Sequence
 
 import regex
 
@@ -58,6 +58,23 @@ class Context:
 def kept_lines(lines: list[Line]) -> list[Line]:
     """Lines still in the document, blank ones left out."""
     return [line for line in lines if line.kept and not line.blank]
+
+
+def runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """[start, end) of every maximal run of true values (a list, a menu, a gap in the text).
+
+    >>> list(runs([False, True, True, False, True]))
+    [(1, 3), (4, 5)]
+    """
+    start = None
+    for i, flag in enumerate(flags):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            yield start, i
+            start = None
+    if start is not None:
+        yield start, len(flags)
 
 
 @dataclass
@@ -314,20 +331,12 @@ class DropTitleRunRule(Rule):
         prose_at = [i for i, line in enumerate(candidates) if is_prose(line.text)]
         first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)
         changed = False
-        i = 0
-        while i < len(candidates):
-            if not is_title[i]:
-                i += 1
-                continue
-            end = i
-            while end < len(candidates) and is_title[end]:
-                end += 1
-            inside_article = first_prose is not None and first_prose < i and last_prose >= end
-            if end - i >= self.settings["min_run"] and (self.settings["anywhere"] or not inside_article):
-                for line in candidates[i:end]:
+        for start, end in runs(is_title):
+            inside_article = first_prose is not None and first_prose < start and last_prose >= end
+            if end - start >= self.settings["min_run"] and (self.settings["anywhere"] or not inside_article):
+                for line in candidates[start:end]:
                     ctx.drop(line, self.id)
                 changed = True
-            i = end
         return changed
 
 
