@@ -34,6 +34,8 @@ from typing import Any
 import regex
 
 from .document import Line
+from .linecontext import FEATURES, PageLines, context_rows
+from .linemodel import LineModel, LineModelError, load_line_model
 from .rulekinds import Context, Option, Rule, kept_lines, runs
 from .stoplists import CJK_LANGUAGE, document_stoplist, letter_words
 from .textstats import ends_like_sentence, looks_like_title, normalized, word_count
@@ -258,8 +260,8 @@ def best_span_within_breaks(values: list[float], bad: list[bool], max_gap: int) 
     return best
 
 
-# How page titles join the article's title and the site's name: "Title | Site", "Site - Title".
-_TITLE_SEPARATORS = regex.compile(r"\s+(?:\||-|–|—|::|·|•|»|/|:)\s+")
+# How page titles join the article's title and the site's name: "Title | Site", "Site - Title", "Section: Title".
+_TITLE_SEPARATORS = regex.compile(r"\s+(?:\||-|–|—|::|·|•|»|/|:)\s+|(?<=\w):\s+")
 
 
 def title_parts(title: str, min_chars: int) -> set[str]:
@@ -346,10 +348,17 @@ class Verdict:
     language: str | None
     span: tuple[int, int]
     classes: list[str]  # each line's class after revision (for explain and tuning)
+    page: PageLines | None = None  # what the line model reads
+    probabilities: list[float] | None = None  # the line model's, when it decided
 
 
-def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
+def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
+          model: LineModel | None = None) -> Verdict:
     """Decide which of `texts` (non-blank lines, in order) belong to the article.
+
+    `gaps[i]` says a blank line stands before line i (blocks of lines are a page's boxes). With
+    a `model`, a dump's lines are kept by the model's probability instead of by the span and
+    the line classes (which become the model's features).
 
     >>> menu = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Opinion", "Podcasts",
     ...         "Contact", "About us", "Login", "Search"]
@@ -400,7 +409,20 @@ def judge(texts: list[str], s: dict[str, Any]) -> Verdict:
                and menu_lines >= s["min_menu_lines"])
     if not is_dump:
         keep = [True] * len(texts)
-    return Verdict(is_dump, keep, language, (start, end), classes)
+    page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes],
+                     [menu_like(t, s["menu_line_chars"]) for t in stripped],
+                     [bool(_COPYRIGHT.search(t)) for t in stripped], heading, (start, end),
+                     gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
+    verdict = Verdict(is_dump, keep, language, (start, end), classes, page)
+    if model is not None and is_dump:
+        verdict.probabilities = [model.probability(row) for row in context_rows(page)]
+        # The heading that repeats the page title is the article's title: annotated pages rarely
+        # say either way, so the trees learned nothing about it; a reader wants it.
+        verdict.keep = [p >= s["keep_probability"] or i == heading for i, p in enumerate(verdict.probabilities)]
+    return verdict
+
+
+MEMO_KEY = "main-content:verdict"  # where a document's verdict is kept (tools/train_line_model.py reads it)
 
 
 class MainContent(Rule):
@@ -446,20 +468,38 @@ class MainContent(Rule):
                                                           "(an archive menu, a tag cloud) is boilerplate."),
         "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
         "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
+        "line_model": Option(str, "", is_path=True, help="A learned line scorer (JSON, path relative to the rule file; see "
+                                           "cleaner/linemodel.py): in a dump, it keeps the lines it judges article "
+                                           "text, reading the span and classes above as evidence. Empty: off."),
+        "keep_probability": Option((int, float), 0.5, help="With a line_model, a line is kept from this probability on."),
     }
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
         return {name: opt.default for name, opt in cls.options.items()}
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Resolved by the rule set loader against the rule file's folder, and checked there.
+        self.model = load_line_model(self.settings["line_model"]) if self.settings["line_model"] else None
+        unknown = sorted(set(self.model.features) - FEATURES) if self.model else []
+        if unknown:
+            raise LineModelError(f"{self.model.source}: the model reads features this version does not compute: "
+                                 f"{', '.join(unknown)}; retrain it with tools/train_line_model.py")
+
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         if ctx.from_html and not self.settings["html_input"]:
+            return False
+        # A page is judged once: after its menus and footers are gone, what is left is an
+        # article, and judging that again could only eat into it.
+        if MEMO_KEY in ctx.memo:
             return False
         candidates = kept_lines(lines)
         texts = [line.text for line in candidates]
         if not could_be_dump(texts, self.settings):
             return False
-        verdict = judge(texts, self.settings)
+        gaps = [i == 0 or line.number != candidates[i - 1].number + 1 for i, line in enumerate(candidates)]
+        verdict = ctx.memo[MEMO_KEY] = judge(texts, self.settings, gaps, self.model)
         if not verdict.is_dump:
             return False
         for line, keep in zip(candidates, verdict.keep):

@@ -50,13 +50,16 @@ class Cleaner:
 
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
                    page_metadata: dict[str, Any] | None = None,
-                   chrome: LearnedChrome | None = None, from_html: bool = False) -> CleanResult:
+                   chrome: LearnedChrome | None = None, from_html: bool = False,
+                   context: Context | None = None) -> CleanResult:
         """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own;
-        `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone)."""
+        `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone).
+        Pass a fresh `context` to read afterwards what the rules worked out (tools that tune rules)."""
         repaired = repair_text(text)
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
-        ctx = Context(pattern_timeout=self.pattern_timeout, from_html=from_html)
+        ctx = context if context is not None else Context()
+        ctx.pattern_timeout, ctx.from_html = self.pattern_timeout, from_html
         chrome = chrome if chrome is not None else self.chrome
         if chrome:
             chrome.drop(lines, ctx, url=url, path=path)

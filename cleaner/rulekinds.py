@@ -85,6 +85,7 @@ class Option:
     default: Any = None
     required: bool = False
     help: str = ""
+    is_path: bool = False  # a file named relative to the rule file (the loader resolves and checks it)
 
 
 class Rule:

@@ -270,12 +270,32 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
                 problems.append(RuleProblem(file, line_of(name), rule_id, f"{name!r} is not a valid regex: {err}"))
     if not isinstance(spec.get("enabled", True), bool):
         problems.append(RuleProblem(file, line_of("enabled"), rule_id, "'enabled' must be true or false"))
+    spec = _resolve_paths(spec, kind, file, problems, line_of, rule_id)
     examples = _load_examples(spec.get("examples"), file, line, rule_id, problems)
     if len(problems) > before:
         return None
-    compiled = kind(rule_id, spec["description"].strip(), spec,
-                    lambda pattern, flags: _compile(pattern, flags, defines))
+    try:
+        compiled = kind(rule_id, spec["description"].strip(), spec,
+                        lambda pattern, flags: _compile(pattern, flags, defines))
+    except ValueError as err:  # a data file the rule reads (a line model) is not usable
+        problems.append(RuleProblem(file, line, rule_id, str(err)))
+        return None
     return compiled, examples
+
+
+def _resolve_paths(spec: dict, kind: type[Rule], file: str, problems: list[RuleProblem], line_of, rule_id: str) -> dict:
+    """Options naming a file are relative to the rule file's folder; a missing file is a problem."""
+    resolved = dict(spec)
+    for name, option in kind.options.items():
+        value = spec.get(name)
+        if not option.is_path or not isinstance(value, str) or not value:
+            continue
+        path = Path(file).parent / value
+        if not path.is_file():
+            problems.append(RuleProblem(file, line_of(name), rule_id,
+                                        f"{name!r}: no such file {str(path)!r} (the path is relative to the rule file)"))
+        resolved[name] = str(path)
+    return resolved
 
 
 def _load_examples(raw: Any, file: str, line: int, rule_id: str, problems: list[RuleProblem]) -> list[Example]:

@@ -10,7 +10,7 @@ from conftest import FIXTURES, run_cli, seed_inputs
 from cleaner import Cleaner
 from cleaner.chrome import RULE_ID, ChromeLearner, learn_chrome
 from cleaner.maincontent import MainContent, judge
-from cleaner.rulesets import load_rulesets
+from cleaner.rulesets import RuleError, load_rulesets
 from cleaner.sources import iter_inputs
 
 FULLPAGE = FIXTURES / "fullpage"
@@ -55,6 +55,7 @@ def test_main_content_can_be_turned_off_in_yaml(tmp_path):
     rules["name"] = "main-content-off"
     rules["rules"][0]["id"] = "main-content-off"
     rules["rules"][0]["enabled"] = False
+    rules["rules"][0]["line_model"] = str(FULLPAGE.parent.parent / "rules" / "generic" / "main-content.model.json")
     (tmp_path / "off.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
     only = [rs for rs in Cleaner().rulesets if rs.name != "main-content"] + load_rulesets([tmp_path / "off.yaml"])
     result = Cleaner(rulesets=only).clean_text(source.read_text(encoding="utf-8"))
@@ -69,6 +70,7 @@ def test_text_extracted_from_html_is_left_to_the_extractor_unless_html_input_is_
     assert not any(r.rule == "main-content" for r in as_extracted.removed)
     rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
     rules["rules"][0]["html_input"] = True
+    rules["rules"][0]["line_model"] = str(FULLPAGE.parent.parent / "rules" / "generic" / "main-content.model.json")
     (tmp_path / "on.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
     only = [rs for rs in Cleaner().rulesets if rs.name != "main-content"] + load_rulesets([tmp_path / "on.yaml"])
     assert Cleaner(rulesets=only).clean_text(text, from_html=True).text == as_dump.text
@@ -207,3 +209,78 @@ def test_a_short_menu_counts_only_with_a_repeated_page_title():
     texts = [HARBOUR_TITLE] + menu + ["Published on Friday, 3 May"] + others + ["Harbour reopens after the storm"] + article
     assert judge(texts, _settings()).is_dump
     assert not judge(["Harbour in the news"] + texts[1:], _settings()).is_dump
+
+
+MODEL = FULLPAGE.parent.parent / "rules" / "generic" / "main-content.model.json"
+
+
+def _main_content_rules(tmp_path, **changes):
+    """The bundled main-content rule set, changed and written to tmp_path, with the other bundled sets."""
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    rules["rules"][0].update({"line_model": str(MODEL), **changes})
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    return [rs for rs in Cleaner().rulesets if rs.name != "main-content"] + load_rulesets([tmp_path / "mc.yaml"])
+
+
+def test_the_line_model_decides_which_lines_of_a_dump_stay(tmp_path):
+    text = (FULLPAGE / "dumps" / "es_elheraldo.txt").read_text(encoding="utf-8")
+    with_model = Cleaner().clean_text(text).text.split("\n")
+    without = Cleaner(rulesets=_main_content_rules(tmp_path, line_model="")).clean_text(text).text.split("\n")
+    lead = "Los fiscales aseguran que el exlíder del cártel de Sinaloa sobornó a Juan Orlando Hernández con millones de dólares"
+    teaser = "Ama las motos, el flamenco y la moda: datos que no conocías sobre Rosalía"
+    # The article's lead sits between menus: the span alone leaves it out, the trees keep it;
+    # a teaser after the article is the other way round.
+    assert lead in with_model and lead not in without
+    assert teaser in without and teaser not in with_model
+
+
+def test_keep_probability_is_the_line_models_threshold():
+    from cleaner.linemodel import LineModel
+
+    texts = [line for line in (FULLPAGE / "dumps" / "es_elheraldo.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
+    model = LineModel.from_file(MODEL)
+    default = judge(texts, _settings(), model=model)
+    strict = judge(texts, _settings(keep_probability=0.9), model=model)
+    assert default.is_dump and strict.is_dump
+    assert 0 < strict.keep.count(True) < default.keep.count(True)
+    kept_below = [i for i, (p, keep) in enumerate(zip(strict.probabilities, strict.keep)) if keep and p < 0.9]
+    assert kept_below == [default.page.heading]  # only the heading repeating the page title stays regardless
+
+
+def test_a_missing_line_model_is_reported_with_the_rule_file(tmp_path):
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")  # model file not copied beside it
+    with pytest.raises(RuleError) as err:
+        load_rulesets([tmp_path / "mc.yaml"])
+    message = str(err.value)
+    assert "mc.yaml" in message and "line_model" in message and "main-content.model.json" in message
+
+
+@pytest.mark.parametrize("content, complaint", [
+    ("{not json", "not a line model file"),
+    ('{"features": ["len"], "baseline": 0, "trees": [[[0, 1.0, 5, 6, 0]]]}', "points outside"),
+    ('{"features": ["favourite_colour"], "baseline": 0, "trees": [[[-1, 0, 0, 0, 1.0]]]}', "favourite_colour"),
+])
+def test_a_broken_line_model_is_reported_with_what_is_wrong(tmp_path, content, complaint):
+    (tmp_path / "broken.json").write_text(content, encoding="utf-8")
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    rules["rules"][0]["line_model"] = "broken.json"
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_rulesets([tmp_path / "mc.yaml"])
+    assert "broken.json" in str(err.value) and complaint in str(err.value)
+
+
+def test_the_bundled_line_model_reads_only_features_main_content_computes():
+    from cleaner.linecontext import FEATURES, context_rows
+    from cleaner.linemodel import LineModel
+    from cleaner.maincontent import MEMO_KEY
+    from cleaner.rulekinds import Context
+
+    model = LineModel.from_file(MODEL)
+    assert set(model.features) <= FEATURES and len(model.trees) > 0
+    ctx = Context()
+    Cleaner().clean_text((FULLPAGE / "dumps" / "de_wien_orf.txt").read_text(encoding="utf-8"), context=ctx)
+    rows = context_rows(ctx.memo[MEMO_KEY].page)
+    assert all(set(row) == FEATURES for row in rows)
+    assert all(0.0 < model.probability(row) < 1.0 for row in rows)
