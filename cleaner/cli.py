@@ -396,15 +396,24 @@ def explain(
     except Exception as err:  # explain is for one document: say why it could not be cleaned
         fail(f"{source}: {err}", 1)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
-    width = max((len(r.rule) for r in result.removed), default=4)
+    # A rule's note on a line (main-content's probability) shows beside "keep", or beside the
+    # rule's own id when that rule dropped the line.
+    verdicts = {}
+    for line in result.lines:
+        rule, note = result.notes.get(line.number, ("", ""))
+        if line.kept:
+            verdicts[line.number] = f"keep ({rule} {note})" if note else "keep"
+        else:
+            verdicts[line.number] = f"{line.removed_by} {note}" if note and rule == line.removed_by else line.removed_by
+    width = max((len(v) for v in verdicts.values()), default=4)
     for line in result.lines:
         if line.kept and only_dropped:
             continue
         if line.kept:
-            mark = f"  {'keep':<{width}} | "
+            mark = f"  {verdicts[line.number]:<{width}} | "
             typer.echo(mark + line.text)
         else:
-            mark = f"- {line.removed_by:<{width}} | "
+            mark = f"- {verdicts[line.number]:<{width}} | "
             text = mark + line.text
             typer.echo(typer.style(text, fg=typer.colors.RED) if colour else text)
     for removal in result.removed:

@@ -53,6 +53,7 @@ class CleanResult:
     removed: list[Removal] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)  # every input line with its verdict (for explain)
     warnings: list[str] = field(default_factory=list)  # rules skipped for this document, and why
+    notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, why it judged so)
 
     def as_record(self) -> dict[str, Any]:
         return {

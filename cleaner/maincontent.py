@@ -502,7 +502,9 @@ class MainContent(Rule):
         verdict = ctx.memo[MEMO_KEY] = judge(texts, self.settings, gaps, self.model)
         if not verdict.is_dump:
             return False
-        for line, keep in zip(candidates, verdict.keep):
+        for n, (line, keep) in enumerate(zip(candidates, verdict.keep)):
+            if verdict.probabilities is not None:
+                ctx.notes[line.number] = (self.id, f"p={verdict.probabilities[n]:.2f}")
             if not keep:
                 ctx.drop(line, self.id)
         return True

@@ -67,7 +67,7 @@ class Cleaner:
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
         ctx.removals.sort(key=lambda r: r.line)
-        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings)
+        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes)
 
     def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None) -> CleanResult:
         """Extract the main text of an HTML page with trafilatura, then clean it like text."""

@@ -39,6 +39,9 @@ class Context:
     # Facts about the whole document that rules work out once and reuse on later passes (the
     # document's stopword list: dropping a few lines does not change its language).
     memo: dict[str, Any] = field(default_factory=dict)
+    # Why a rule judged a line as it did, by line number, for `cleaner explain` (main-content's
+    # trees give each line of a dump a probability).
+    notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, note)
 
     def remember(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:

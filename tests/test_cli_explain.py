@@ -73,3 +73,19 @@ def test_url_and_rules_select_a_site_rule_set(tmp_path):
     assert with_url.returncode == 0
     assert with_url.stdout.decode().splitlines() == [
         "- example-newsletter | Get the Example Daily newsletter every morning"]
+
+
+def test_explain_shows_main_contents_probability_for_each_line_of_a_dump():
+    dump = Path(__file__).resolve().parent.parent / "fixtures" / "fullpage" / "dumps" / "es_elheraldo.txt"
+    result = run_cli("explain", str(dump))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode("utf-8").split("\n")
+    menu = next(line for line in lines if line.endswith("| LAPRENSA"))
+    lead = next(line for line in lines if line.endswith("| Los fiscales aseguran que el exlíder del cártel de Sinaloa "
+                                                         "sobornó a Juan Orlando Hernández con millones de dólares"))
+    assert menu.startswith("- main-content p=0.")
+    assert lead.startswith("  keep (main-content p=0.")
+    probability = float(lead.split("p=")[1].split(")")[0])
+    assert probability >= 0.4  # the rule's keep_probability
+    # A line another rule dropped carries that rule's id alone.
+    assert any(line.startswith("- related-block ") and "p=" not in line.split("|")[0] for line in lines)
