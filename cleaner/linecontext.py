@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .textstats import normalized
-
 if TYPE_CHECKING:
     from .maincontent import LineFeatures
 
@@ -44,7 +42,7 @@ class PageLines:
     good: list[bool]  # judged article text after the neighbour revision
     bad: list[bool]  # judged boilerplate
     menu: list[bool]  # menu-item shaped
-    copyright: list[bool]
+    repeated: list[bool]  # the page prints this line more than once
     heading: int | None  # the line repeating the page title, if one anchors the article
     span: tuple[int, int]  # [start, end) of the article's span
     gaps: list[bool]  # a blank line (or removed lines) stands before the line
@@ -60,7 +58,6 @@ def context_rows(page: PageLines) -> list[dict[str, float]]:
     """One row of named numbers per line."""
     texts, lf, n = page.texts, page.features, len(page.texts)
     start, end = page.span
-    counts = Counter(normalized(t) for t in texts)
     block_of, block = [], -1
     for i in range(n):
         block += 1 if i == 0 or page.gaps[i] else 0
@@ -97,11 +94,11 @@ def context_rows(page: PageLines) -> list[dict[str, float]]:
         row = {
             "len": log_len[i], "words": math.log1p(f.words), "sw": f.stopword_density,
             "sent": float(f.sentence), "link": float(f.link_like), "title": float(f.title_like),
-            "list": float(f.list_like), "copy": float(page.copyright[i]), "menu": float(page.menu[i]),
+            "list": float(f.list_like), "copy": float(f.copyright), "menu": float(page.menu[i]),
             "digits": len(_DIGIT.findall(text)) / max(1, len(text)),
             "caps": len(_CAPITAL.findall(text)) / max(1, f.words),
             "bullet": float(bool(_BULLET.search(text))), "colon": float(text.endswith(":")),
-            "repeat": float(counts[normalized(text)] >= 2),
+            "repeat": float(page.repeated[i]),
             "gap_before": float(page.gaps[i]), "gap_after": float(page.gaps[i + 1]) if i + 1 < n else 1.0,
             "bsize": math.log1p(block_size[block_of[i]]),
             "rel": i / n, "cjk": float(page.cjk), "n": math.log1p(n),

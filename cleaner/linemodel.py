@@ -26,12 +26,14 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
+
+from .rulekinds import RuleDataError
 
 Node = tuple[int, float, int, int, float]  # feature index (-1: leaf), threshold, left, right, leaf value
 
 
-class LineModelError(ValueError):
+class LineModelError(RuleDataError):
     """A model file that cannot be used; the message names the file and what is wrong."""
 
 
@@ -57,11 +59,11 @@ class LineModel:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             return cls(data["features"], data["baseline"], data["trees"], source=str(path))
+        except LineModelError:  # already names the file and the fault
+            raise
         except OSError as err:
             raise LineModelError(f"{path}: cannot read the line model: {err.strerror or err}") from None
         except (ValueError, KeyError, TypeError) as err:
-            if isinstance(err, LineModelError):
-                raise
             raise LineModelError(f"{path}: not a line model file ({err}); write one with tools/train_line_model.py") from None
 
     def log_odds(self, row: Mapping[str, float]) -> float:
@@ -77,9 +79,6 @@ class LineModel:
     def probability(self, row: Mapping[str, float]) -> float:
         """The probability that the line described by `row` is article text."""
         return 1.0 / (1.0 + math.exp(-self.log_odds(row)))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"features": self.features, "baseline": self.baseline, "trees": [list(map(list, t)) for t in self.trees]}
 
 
 @lru_cache(maxsize=8)

@@ -66,6 +66,7 @@ class LineFeatures:
     link_like: bool
     title_like: bool
     list_like: bool  # many words, few of them different, or mostly numbers: a flattened list or table
+    copyright: bool
 
 
 def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatures:
@@ -81,7 +82,8 @@ def line_features(text: str, stopwords: frozenset[str], cjk: bool) -> LineFeatur
     separators = len(_MENU_SEPARATORS.findall(stripped))
     link_like = bool(_LINK_LIKE.search(stripped)) and len(stripped) < 120 or separators >= 2
     return LineFeatures(stripped, length, word_count(stripped), density, ends_like_sentence(stripped),
-                        link_like, looks_like_title(stripped, 1, 16), looks_like_list(stripped))
+                        link_like, looks_like_title(stripped, 1, 16), looks_like_list(stripped),
+                        bool(_COPYRIGHT.search(stripped)))
 
 
 _TOKEN = regex.compile(r"\w+")
@@ -109,14 +111,14 @@ def menu_like(text: str, max_chars: int) -> bool:
     return len(text) < max_chars and not _NOT_MENU.search(text)
 
 
-def longest_short_run(texts: list[str], max_chars: int) -> int:
-    """The most menu-like lines (stripped) in a row: a page's menu shows as such a run, an article
-    (even one with a list in it) rarely does."""
-    run = best = 0
-    for text in texts:
-        run = run + 1 if menu_like(text, max_chars) else 0
-        best = max(best, run)
-    return best
+def longest_run(flags: list[bool]) -> int:
+    """The most true values in a row: a page's menu shows as a long run of menu-like lines, an
+    article (even one with a list in it) rarely does.
+
+    >>> longest_run([True, False, True, True, False])
+    2
+    """
+    return max((end - start for start, end in runs(flags)), default=0)
 
 
 def could_be_dump(texts: list[str], s: dict[str, Any]) -> bool:
@@ -124,17 +126,17 @@ def could_be_dump(texts: list[str], s: dict[str, Any]) -> bool:
     Most documents are articles; this spares them the stoplist guess and per-line scoring."""
     if len(texts) < s["min_outside_lines"]:
         return False
-    stripped = [t.strip() for t in texts]
-    if sum(menu_like(t, s["menu_line_chars"]) for t in stripped) < s["min_menu_lines"]:
+    menu = [menu_like(t.strip(), s["menu_line_chars"]) for t in texts]
+    if sum(menu) < s["min_menu_lines"]:
         return False
-    return longest_short_run(stripped, s["menu_line_chars"]) >= min(s["min_menu_run"], s["min_menu_run_titled"])
+    return longest_run(menu) >= min(s["min_menu_run"], s["min_menu_run_titled"])
 
 
 def classify(f: LineFeatures, s: dict[str, Any]) -> str:
     """The line's class from its own features (jusText's context-free step)."""
     if f.link_like or (f.list_like and s["lists_are_boilerplate"]):
         return BAD
-    if _COPYRIGHT.search(f.text) and f.length < 300:
+    if f.copyright and f.length < 300:
         return BAD
     if f.length < s["length_low"]:
         return SHORT
@@ -378,8 +380,9 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
     # A line printed several times on one page is a template's ("Reply", "Photo: AP", a gallery
     # label), never the article's.
     counts = Counter(normalized(t) for t in texts)
-    for i, text in enumerate(texts):
-        if counts[normalized(text)] >= s["max_repeats"] > 0:
+    repeats = [counts[normalized(t)] for t in texts]
+    for i, times in enumerate(repeats):
+        if times >= s["max_repeats"] > 0:
             classes[i] = BAD
     classes = revise(classes, features, s)
     heading = title_heading(texts, classes, features, s) if s["title_anchor"] else None
@@ -396,22 +399,21 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
     keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
     # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
-    stripped = [f.text for f in features]
-    menu_run = longest_short_run(stripped[:start], s["menu_line_chars"])
+    menu = [menu_like(f.text, s["menu_line_chars"]) for f in features]
+    menu_run = longest_run(menu[:start])
     # A page title repeated as a heading is a page's, not an article's: less menu is enough then.
     min_menu_run = s["min_menu_run"] if heading is None else min(s["min_menu_run"], s["min_menu_run_titled"])
     if not s["menu_before_only"]:
-        menu_run = max(menu_run, longest_short_run(stripped[end:], s["menu_line_chars"]))
+        menu_run = max(menu_run, longest_run(menu[end:]))
     # Menus come in pieces (a header bar, a sidebar, footer columns): their items add up.
-    menu_lines = sum(menu_like(t, s["menu_line_chars"]) for i, t in enumerate(stripped) if not start <= i < end)
+    menu_lines = sum(menu[:start]) + sum(menu[end:])
     is_dump = (end > start and outside >= s["min_outside_lines"]
                and outside >= s["min_outside_share"] * len(texts) and menu_run >= min_menu_run
                and menu_lines >= s["min_menu_lines"])
     if not is_dump:
         keep = [True] * len(texts)
-    page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes],
-                     [menu_like(t, s["menu_line_chars"]) for t in stripped],
-                     [bool(_COPYRIGHT.search(t)) for t in stripped], heading, (start, end),
+    page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes], menu,
+                     [times >= 2 for times in repeats], heading, (start, end),
                      gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
     verdict = Verdict(is_dump, keep, language, (start, end), classes, page)
     if model is not None and is_dump:

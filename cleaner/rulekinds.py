@@ -80,6 +80,11 @@ def runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
         yield start, len(flags)
 
 
+class RuleDataError(ValueError):
+    """A data file a rule reads (a learned line model) cannot be used; the message names the
+    file and what is wrong. The rule set loader reports it as a problem of the rule."""
+
+
 @dataclass
 class Option:
     """One setting a rule kind accepts in YAML."""

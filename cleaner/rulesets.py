@@ -39,7 +39,7 @@ import yaml
 from lxml import etree
 
 from .dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
-from .rulekinds import RULE_KINDS, PATTERN_OPTIONS, Rule
+from .rulekinds import RULE_KINDS, PATTERN_OPTIONS, Rule, RuleDataError
 
 RULESET_KEYS = {"name", "description", "match", "defines", "html", "rules"}
 HTML_KEYS = {"prune"}
@@ -277,7 +277,7 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     try:
         compiled = kind(rule_id, spec["description"].strip(), spec,
                         lambda pattern, flags: _compile(pattern, flags, defines))
-    except ValueError as err:  # a data file the rule reads (a line model) is not usable
+    except RuleDataError as err:  # a data file the rule reads (a line model) is not usable
         problems.append(RuleProblem(file, line, rule_id, str(err)))
         return None
     return compiled, examples

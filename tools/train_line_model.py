@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import lzma
-import math
 import re
 import sys
 import time
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.linecontext import context_rows  # noqa: E402
+from cleaner.linemodel import LineModel  # noqa: E402
 from cleaner.maincontent import MEMO_KEY  # noqa: E402
 from cleaner.rulekinds import Context  # noqa: E402
 
@@ -181,22 +181,14 @@ def main() -> int:
         return 0
     final = HistGradientBoostingClassifier(**TREES).fit(X[labelled], y[labelled], sample_weight=weight[labelled])
     data = export(final, names)
+    # The trees as the cleaner will read them must give scikit-learn's probabilities.
+    reader = LineModel(data["features"], data["baseline"], data["trees"])
     check = final.predict_proba(X[:200])[:, 1]
-    mine = [1 / (1 + math.exp(-_log_odds(data, row))) for row in X[:200]]
+    mine = [reader.probability(dict(zip(names, row))) for row in X[:200]]
     assert max(abs(a - b) for a, b in zip(check, mine)) < 1e-5, "exported trees disagree with scikit-learn"
     args.output.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.output} ({len(data['trees'])} trees, {len(names)} features)")
     return 0
-
-
-def _log_odds(data: dict, values) -> float:
-    total = data["baseline"]
-    for tree in data["trees"]:
-        node = tree[0]
-        while node[0] >= 0:
-            node = tree[node[2] if values[node[0]] <= node[1] else node[3]]
-        total += node[4]
-    return total
 
 
 if __name__ == "__main__":
