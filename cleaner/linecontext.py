@@ -7,6 +7,12 @@ the line sits relative to the heading and the span, whether its block (lines bet
 is one line or a list, whether its words recur in the article's core, whether it repeats the page
 title. Every feature is a plain number; none names a site or a language.
 
+One family reads the words themselves: a table of word evidence (learned across sites with the
+trees and stored in the same model file, see linemodel.py) gives each word the log-odds that a
+line holding it is boilerplate rather than article ("newsletter", "kommentare" high; "dass",
+"however" low). A line's evidence features are the strongest, weakest and mean evidence of its
+words, and its neighbours' means: the words that open a comment section or a teaser box.
+
 The names are the model's interface: tools/train_line_model.py writes them into the model file,
 and a model trained on other names is refused when it is loaded.
 """
@@ -15,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import regex
 
@@ -31,6 +37,8 @@ _NEAR = 5  # lines each side that make a line's neighbourhood
 _NEIGHBOUR_FEATURES = ("len", "sw", "good", "sent", "menu")
 _NEIGHBOUR_STEPS = (-2, -1, 1, 2)
 _FAR = 30  # distances (in lines) beyond this count as this
+_STRONG_EVIDENCE = 1.5  # a word this much likelier in boilerplate (log-odds) counts as a strong sign
+_EVIDENCE_STEPS = (-2, -1, 1, 2)
 
 
 @dataclass
@@ -54,8 +62,34 @@ def _clip(value: int) -> float:
     return max(-_FAR, min(_FAR, value)) / _FAR
 
 
-def context_rows(page: PageLines) -> list[dict[str, float]]:
-    """One row of named numbers per line."""
+def evidence_words(text: str) -> set[str]:
+    """The words of a line as the word-evidence table knows them (casefolded letter runs)."""
+    return {word.casefold() for word in _LETTERS.findall(text)}
+
+
+def evidence_rows(texts: list[str], evidence: Mapping[str, float]) -> list[dict[str, float]]:
+    """Each line's word-evidence features (all 0 for a line with no word in the table)."""
+    own = []
+    for text in texts:
+        words = evidence_words(text)
+        # Sorted, and summed with fsum: a set's order changes from one process to the next, and the
+        # mean must not change with it (the output must be the same bytes on every run).
+        values = sorted(evidence[w] for w in words if w in evidence)
+        own.append({
+            "ev_max": max(values, default=0.0), "ev_min": min(values, default=0.0),
+            "ev_mean": math.fsum(values) / len(values) if values else 0.0,
+            "ev_known": len(values) / len(words) if words else 0.0,
+            "ev_strong": float(sum(v >= _STRONG_EVIDENCE for v in values)),
+        })
+    for i, row in enumerate(own):
+        for step in _EVIDENCE_STEPS:
+            j = i + step
+            row[f"ev_mean{step:+d}"] = own[j]["ev_mean"] if 0 <= j < len(own) else 0.0
+    return own
+
+
+def context_rows(page: PageLines, evidence: Mapping[str, float] | None = None) -> list[dict[str, float]]:
+    """One row of named numbers per line (the word-evidence features too when a table is given)."""
     texts, lf, n = page.texts, page.features, len(page.texts)
     start, end = page.span
     block_of, block = [], -1
@@ -126,6 +160,9 @@ def context_rows(page: PageLines) -> list[dict[str, float]]:
             for name, value in zip(_NEIGHBOUR_FEATURES, neighbour(i + step)):
                 row[f"{name}{step:+d}"] = value
         rows.append(row)
+    if evidence is not None:
+        for row, extra in zip(rows, evidence_rows(texts, evidence)):
+            row.update(extra)
     return rows
 
 
@@ -137,4 +174,5 @@ FEATURES = frozenset((
     "good_before", "good_after", "w_good", "w_menu", "w_len", "w_sw", "title_overlap", "cohesion",
     "truncated", "time", "question",
     *(f"{name}{step:+d}" for step in _NEIGHBOUR_STEPS for name in _NEIGHBOUR_FEATURES),
+    "ev_max", "ev_min", "ev_mean", "ev_known", "ev_strong", *(f"ev_mean{step:+d}" for step in _EVIDENCE_STEPS),
 ))

@@ -11,7 +11,11 @@ File format (JSON):
 
     {"features": ["len", "sw", ...],         # the feature names, in the order nodes refer to them
      "baseline": -0.3,                        # log-odds before any tree
-     "trees": [[[feature, threshold, left, right, value], ...], ...]}
+     "trees": [[[feature, threshold, left, right, value], ...], ...],
+     "word_evidence": {"newsletter": 1.9, "dass": -2.5, ...}}   # optional, see linecontext.py
+
+The word-evidence table belongs to the trees (they were trained on features computed from it),
+so it travels in the same file.
 
 A node with feature -1 is a leaf and gives `value` (log-odds); any other node sends a row to
 `left` when row[feature] <= threshold, else to `right` (indices into the same tree's node list).
@@ -38,11 +42,13 @@ class LineModelError(RuleDataError):
 
 
 class LineModel:
-    def __init__(self, features: list[str], baseline: float, trees: list[list[Node]], source: str = "<memory>"):
+    def __init__(self, features: list[str], baseline: float, trees: list[list[Node]], source: str = "<memory>",
+                 word_evidence: Mapping[str, float] | None = None):
         self.features = list(features)
         self.baseline = float(baseline)
         self.trees = [[tuple(node) for node in tree] for tree in trees]
         self.source = source
+        self.word_evidence = dict(word_evidence or {})
         self._check()
 
     def _check(self) -> None:
@@ -53,12 +59,17 @@ class LineModel:
                 feature, _, left, right, _ = node
                 if feature >= len(self.features) or (feature >= 0 and not (n < left < len(tree) and n < right < len(tree))):
                     raise LineModelError(f"{self.source}: tree {t} node {n} points outside its tree or feature list")
+        bad = [word for word, value in self.word_evidence.items()
+               if not isinstance(word, str) or isinstance(value, bool) or not isinstance(value, (int, float))]
+        if bad:
+            raise LineModelError(f"{self.source}: word_evidence must map words to numbers (not {bad[0]!r})")
 
     @classmethod
     def from_file(cls, path: str | Path) -> "LineModel":
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            return cls(data["features"], data["baseline"], data["trees"], source=str(path))
+            return cls(data["features"], data["baseline"], data["trees"], source=str(path),
+                       word_evidence=data.get("word_evidence"))
         except LineModelError:  # already names the file and the fault
             raise
         except OSError as err:

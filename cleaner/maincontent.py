@@ -417,7 +417,7 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
                      gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
     verdict = Verdict(is_dump, keep, language, (start, end), classes, page)
     if model is not None and is_dump:
-        verdict.probabilities = [model.probability(row) for row in context_rows(page)]
+        verdict.probabilities = [model.probability(row) for row in context_rows(page, model.word_evidence)]
         # The heading that repeats the page title is the article's title: annotated pages rarely
         # say either way, so the trees learned nothing about it; a reader wants it.
         verdict.keep = [p >= s["keep_probability"] or i == heading for i, p in enumerate(verdict.probabilities)]

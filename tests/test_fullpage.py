@@ -1,6 +1,9 @@
 """Full-page text dumps: the article is found from the text alone, clean text is left alone,
 and a site's chrome is learned from a folder of its pages."""
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -260,6 +263,7 @@ def test_a_missing_line_model_is_reported_with_the_rule_file(tmp_path):
     ("{not json", "not a line model file"),
     ('{"features": ["len"], "baseline": 0, "trees": [[[0, 1.0, 5, 6, 0]]]}', "points outside"),
     ('{"features": ["favourite_colour"], "baseline": 0, "trees": [[[-1, 0, 0, 0, 1.0]]]}', "favourite_colour"),
+    ('{"features": ["len"], "baseline": 0, "trees": [], "word_evidence": {"newsletter": "often"}}', "word_evidence"),
 ])
 def test_a_broken_line_model_is_reported_with_what_is_wrong(tmp_path, content, complaint):
     (tmp_path / "broken.json").write_text(content, encoding="utf-8")
@@ -281,6 +285,38 @@ def test_the_bundled_line_model_reads_only_features_main_content_computes():
     assert set(model.features) <= FEATURES and len(model.trees) > 0
     ctx = Context()
     Cleaner().clean_text((FULLPAGE / "dumps" / "de_wien_orf.txt").read_text(encoding="utf-8"), context=ctx)
-    rows = context_rows(ctx.memo[MEMO_KEY].page)
+    rows = context_rows(ctx.memo[MEMO_KEY].page, model.word_evidence)
     assert all(set(row) == FEATURES for row in rows)
     assert all(0.0 < model.probability(row) < 1.0 for row in rows)
+
+
+def test_word_evidence_describes_a_line_and_its_neighbours():
+    from cleaner.linecontext import evidence_rows
+
+    table = {"newsletter": 2.0, "subscribe": 1.6, "council": -1.0, "voted": -0.5}
+    rows = evidence_rows(["Subscribe to our NEWSLETTER", "The council voted", "Weather"], table)
+    assert (rows[0]["ev_max"], rows[0]["ev_strong"], rows[0]["ev_known"]) == (2.0, 2.0, 0.5)  # 2 of 4 words known
+    assert (rows[1]["ev_min"], rows[1]["ev_mean"], rows[1]["ev_mean-1"]) == (-1.0, -0.75, 1.8)
+    assert rows[2]["ev_known"] == 0.0 and rows[2]["ev_mean-2"] == 1.8 and rows[2]["ev_mean+1"] == 0.0
+
+
+def test_word_evidence_is_the_same_number_in_every_process():
+    # A line's words are a set, whose order changes with each process's hash seed; float sums
+    # depend on order, so the mean must be computed in a way that does not.
+    script = ("from cleaner.linecontext import evidence_rows; "
+              "words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett'.split(); "
+              "table = {w: v for w, v in zip(words, [0.1, 0.2, 0.3, 1e16, -1e16, 0.7, 1.1, 1.3, -0.45, 2.9])}; "
+              "print(repr(evidence_rows([' '.join(words)], table)[0]['ev_mean']))")
+    means = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(means) == 1
+
+
+def test_the_bundled_word_evidence_points_the_right_way():
+    # Learned from annotated lines (tools/train_line_model.py): words of subscription boxes and
+    # comment forms lean to boilerplate, the words prose is made of lean to the article.
+    from cleaner.linemodel import LineModel
+
+    evidence = LineModel.from_file(MODEL).word_evidence
+    assert evidence["newsletter"] > 1 and evidence["kommentare"] > 1
+    assert evidence["dass"] < -1 and evidence["however"] < 0

@@ -10,22 +10,30 @@ What it does:
    features (cleaner/linecontext.py);
 2. labels a line "article" when it holds a segment annotated as content, "boilerplate" when it
    holds one annotated as boilerplate (other lines are not used);
-3. scores gradient-boosted trees by 5-fold cross-validation with the folds split by site, so
+3. learns a word-evidence table from the labelled lines: each word's log-odds of standing in a
+   boilerplate line rather than an article line, for words seen on at least --min-sites sites
+   (so no site's own vocabulary gets in);
+4. scores gradient-boosted trees by 5-fold cross-validation with the folds split by site, so
    each figure is for sites the trees never saw, and prints segment-level precision / recall / F
-   over the whole development set for several keep_probability values;
-4. trains on all labelled lines and writes the trees as JSON (cleaner/linemodel.py reads them).
+   over the whole development set for several keep_probability values. The word table is part
+   of what is validated: a test fold's evidence comes from the other folds' sites only, and the
+   training lines' evidence from an inner split by site, as it will be for a new site;
+5. trains on all labelled lines and writes the trees and the word table as JSON
+   (cleaner/linemodel.py reads them).
 
-The features describe lines (length, stopwords, position, neighbours), never a site or a
-language, so the trees carry over to other sites; the by-site folds measure how well.
+The features describe lines (length, stopwords, position, neighbours, words shared by many
+sites), never a site, so the trees carry over to other sites; the by-site folds measure how well.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import lzma
+import math
 import re
 import sys
 import time
+from collections import Counter, defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,12 +42,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.linecontext import context_rows  # noqa: E402
+from cleaner.linecontext import context_rows, evidence_rows, evidence_words  # noqa: E402
 from cleaner.linemodel import LineModel  # noqa: E402
 from cleaner.maincontent import MEMO_KEY  # noqa: E402
 from cleaner.rulekinds import Context  # noqa: E402
 
 TREES = dict(max_iter=150, learning_rate=0.08, max_depth=4, min_samples_leaf=40, random_state=0)
+EVIDENCE_SMOOTHING = 5.0  # pseudo-count added to a word's article and boilerplate counts
+FOLDS = 5
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
@@ -95,7 +105,7 @@ def segment_scores(evaldata: dict, outputs: dict[str, str]) -> tuple[float, floa
     return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
 
 
-def export(model, names: list[str]) -> dict:
+def export(model, names: list[str], word_evidence: dict[str, float]) -> dict:
     """scikit-learn's HistGradientBoostingClassifier as plain JSON trees (see cleaner/linemodel.py)."""
     trees = []
     for (predictor,) in model._predictors:
@@ -109,7 +119,71 @@ def export(model, names: list[str]) -> dict:
         trees.append(nodes)
     return {"features": names, "baseline": float(model._baseline_prediction.ravel()[0]), "trees": trees,
             "trained_on": "full-page text dumps of the development set (tools/train_line_model.py)",
-            "settings": TREES}
+            "settings": {**TREES, "evidence_smoothing": EVIDENCE_SMOOTHING},
+            "word_evidence": word_evidence}
+
+
+def learn_evidence(pages: list["Page"], min_sites: int) -> dict[str, float]:
+    """Each word's log-odds of standing in a boilerplate line rather than an article line, over the
+    labelled lines of `pages`, for the words found on at least `min_sites` sites."""
+    article, boilerplate, sites = Counter(), Counter(), defaultdict(set)
+    n_article = n_boilerplate = 0
+    for page in pages:
+        for words, label in zip(page.words, page.labels):
+            if label < 0:
+                continue
+            n_article += label
+            n_boilerplate += 1 - label
+            (article if label else boilerplate).update(words)
+            for word in words:
+                sites[word].add(page.site)
+    a = EVIDENCE_SMOOTHING
+    return {word: round(math.log((boilerplate[word] + a) / (n_boilerplate + a))
+                        - math.log((article[word] + a) / (n_article + a)), 3)
+            for word in sorted(sites) if len(sites[word]) >= min_sites}
+
+
+class Page:
+    """One judged dump: its lines' features, labels (1 article, 0 boilerplate, -1 unknown) and words."""
+
+    def __init__(self, doc_id: str, rows: list[dict], labels: list[tuple[int, int]], texts: list[str], is_dump: bool):
+        self.doc_id, self.rows, self.texts, self.is_dump = doc_id, rows, texts, is_dump
+        self.site = site_of(doc_id)
+        self.labels = [1 if content else 0 if boilerplate else -1 for content, boilerplate in labels]
+        self.weights = [content + boilerplate for content, boilerplate in labels]
+        self.words = [evidence_words(text) for text in texts]
+
+
+def matrix(pages: list[Page], evidence: list[dict[str, float]], names: list[str]):
+    """The feature rows of `pages`' lines, each page's word evidence read from its own table."""
+    import numpy as np
+    rows = []
+    for page, table in zip(pages, evidence):
+        for row, extra in zip(page.rows, evidence_rows(page.texts, table)):
+            rows.append([{**row, **extra}[name] for name in names])
+    return np.array(rows)
+
+
+def out_of_fold_evidence(pages: list[Page], min_sites: int) -> list[dict[str, float]]:
+    """For each page, the word table learned from the other folds' sites (what a new site gets)."""
+    from sklearn.model_selection import GroupKFold
+    tables: list[dict[str, float]] = [{}] * len(pages)
+    for train, test in GroupKFold(FOLDS - 1).split(pages, groups=[p.site for p in pages]):
+        table = learn_evidence([pages[i] for i in train], min_sites)
+        for i in test:
+            tables[i] = table
+    return tables
+
+
+def fit_trees(pages: list[Page], evidence: list[dict[str, float]], names: list[str]):
+    """Trees fitted on the labelled lines of `pages`, and the feature matrix of all their lines."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    X = matrix(pages, evidence, names)
+    y = np.array([label for p in pages for label in p.labels])
+    weight = np.array([w for p in pages for w in p.weights], float)
+    labelled = y >= 0
+    return HistGradientBoostingClassifier(**TREES).fit(X[labelled], y[labelled], sample_weight=weight[labelled]), X
 
 
 def main() -> int:
@@ -119,12 +193,12 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--trees", type=json.loads, default={},
                     help='override tree settings, e.g. \'{"max_iter": 120, "max_depth": 4}\'')
+    ap.add_argument("--min-sites", type=int, default=5,
+                    help="a word enters the word-evidence table when this many sites use it (default 5)")
     ap.add_argument("--dry-run", action="store_true", help="print the cross-validated scores, write nothing")
     args = ap.parse_args()
     TREES.update(args.trees)
     try:
-        import numpy as np
-        from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.model_selection import GroupKFold
     except ImportError:
         sys.exit("training needs scikit-learn: pip install -e '.[train]'")
@@ -134,60 +208,51 @@ def main() -> int:
     items = [(d["id"], d["text"], evaldata[d["id"]]) for d in dumps if d["id"] in evaldata]
     started = time.perf_counter()
     with Pool(args.workers, initializer=_init) as pool:
-        pages = pool.map(_page, items, chunksize=8)
-    print(f"cleaned {len(pages)} dumps in {time.perf_counter() - started:.0f}s; "
-          f"main-content judged {sum(p[2] is not None for p in pages)}")
+        cleaned_pages = pool.map(_page, items, chunksize=8)
+    cleaned = {doc_id: text for doc_id, text, _ in cleaned_pages}
+    pages = [Page(doc_id, *judged) for doc_id, _, judged in cleaned_pages if judged is not None]
+    names = sorted({*pages[0].rows[0], *evidence_rows(["x"], {})[0]})
+    n_lines = sum(len(p.labels) for p in pages)
+    n_article = sum(label == 1 for p in pages for label in p.labels)
+    n_boilerplate = sum(label == 0 for p in pages for label in p.labels)
+    print(f"cleaned {len(cleaned_pages)} dumps in {time.perf_counter() - started:.0f}s; main-content judged {len(pages)}")
+    print(f"{n_lines} lines, {n_article + n_boilerplate} labelled ({n_article} article, {n_boilerplate} boilerplate), "
+          f"{len({p.site for p in pages})} sites")
 
-    names = sorted({name for _, _, page in pages if page for name in page[0][0]})
-    X, y, weight, group, where = [], [], [], [], []
-    for doc, (doc_id, _, page) in enumerate(pages):
-        if page is None:
-            continue
-        rows, labels = page[0], page[1]
-        for i, (row, (content, boilerplate)) in enumerate(zip(rows, labels)):
-            X.append([row[name] for name in names])
-            y.append(1 if content else 0 if boilerplate else -1)
-            weight.append(content + boilerplate)
-            group.append(site_of(doc_id))
-            where.append((doc, i))
-    X, y, weight, group = np.array(X), np.array(y), np.array(weight, float), np.array(group)
-    labelled = y >= 0
-    print(f"{len(y)} lines, {labelled.sum()} labelled ({(y == 1).sum()} article, {(y == 0).sum()} boilerplate), "
-          f"{len(set(group))} sites")
+    probability: dict[int, list[float]] = {}
+    for train, test in GroupKFold(FOLDS).split(pages, groups=[p.site for p in pages]):
+        train_pages = [pages[i] for i in train]
+        fold, _ = fit_trees(train_pages, out_of_fold_evidence(train_pages, args.min_sites), names)
+        table = learn_evidence(train_pages, args.min_sites)
+        test_pages = [pages[i] for i in test]
+        p = fold.predict_proba(matrix(test_pages, [table] * len(test_pages), names))[:, 1]
+        at = 0
+        for i in test:
+            probability[i] = list(p[at:at + len(pages[i].labels)])
+            at += len(pages[i].labels)
 
-    probability = np.zeros(len(y))
-    for train, test in GroupKFold(5).split(X, y, group):
-        train = train[labelled[train]]
-        fold = HistGradientBoostingClassifier(**TREES).fit(X[train], y[train], sample_weight=weight[train])
-        probability[test] = fold.predict_proba(X[test])[:, 1]
-
-    cleaned = {doc_id: text for doc_id, text, _ in pages}
-    print("segment scores over the development set, each page scored by trees that never saw its site:")
+    print("segment scores over the development set, each page scored by trees and words that never saw its site:")
     print(f"  without the model: P/R/F {' '.join(f'{v:.3f}' for v in segment_scores(evaldata, cleaned))}")
     for threshold in THRESHOLDS:
         outputs = dict(cleaned)
-        kept: dict[int, list[str]] = {}
-        for (doc, i), p in zip(where, probability):
-            page = pages[doc][2]
-            if page[3] and p >= threshold:  # the model decides only in pages judged dumps
-                kept.setdefault(doc, []).append(page[2][i])
-        for doc, (doc_id, _, page) in enumerate(pages):
-            if page is not None and page[3]:
-                outputs[doc_id] = "\n".join(kept.get(doc, []))
+        for i, page in enumerate(pages):
+            if page.is_dump:  # the model decides only in pages judged dumps
+                outputs[page.doc_id] = "\n".join(t for t, p in zip(page.texts, probability[i]) if p >= threshold)
         scores = segment_scores(evaldata, outputs)
         print(f"  keep_probability {threshold:.2f}: P/R/F {' '.join(f'{v:.3f}' for v in scores)}")
 
     if args.dry_run:
         return 0
-    final = HistGradientBoostingClassifier(**TREES).fit(X[labelled], y[labelled], sample_weight=weight[labelled])
-    data = export(final, names)
+    final, X = fit_trees(pages, out_of_fold_evidence(pages, args.min_sites), names)
+    table = learn_evidence(pages, args.min_sites)
+    data = export(final, names, table)
     # The trees as the cleaner will read them must give scikit-learn's probabilities.
-    reader = LineModel(data["features"], data["baseline"], data["trees"])
+    reader = LineModel(data["features"], data["baseline"], data["trees"], word_evidence=data["word_evidence"])
     check = final.predict_proba(X[:200])[:, 1]
     mine = [reader.probability(dict(zip(names, row))) for row in X[:200]]
     assert max(abs(a - b) for a, b in zip(check, mine)) < 1e-5, "exported trees disagree with scikit-learn"
-    args.output.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {args.output} ({len(data['trees'])} trees, {len(names)} features)")
+    args.output.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.output} ({len(data['trees'])} trees, {len(names)} features, {len(table)} words)")
     return 0
 
 
