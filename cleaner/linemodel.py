@@ -62,7 +62,8 @@ class LineModel:
         bad = [word for word, value in self.word_evidence.items()
                if not isinstance(word, str) or isinstance(value, bool) or not isinstance(value, (int, float))]
         if bad:
-            raise LineModelError(f"{self.source}: word_evidence must map words to numbers (not {bad[0]!r})")
+            raise LineModelError(f"{self.source}: word_evidence must map words to numbers "
+                                 f"({bad[0]!r} maps to {self.word_evidence[bad[0]]!r})")
 
     @classmethod
     def from_file(cls, path: str | Path) -> "LineModel":
