@@ -59,5 +59,14 @@ class CleanResult:
         return {
             "text": self.text,
             "metadata": self.metadata,
-            "removed": [r.as_dict() for r in self.removed],
+            "removed": [self._removal_record(r) for r in self.removed],
         }
+
+    def _removal_record(self, removal: Removal) -> dict[str, Any]:
+        """A removal as JSON, with the note its rule left on that line, if any ("p=0.03":
+        main-content's probability that the line was article text)."""
+        record = removal.as_dict()
+        rule, note = self.notes.get(removal.line, ("", ""))
+        if note and rule == removal.rule:
+            record["note"] = note
+        return record

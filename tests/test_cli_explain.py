@@ -1,4 +1,5 @@
 """`cleaner explain` as a user runs it: on a terminal (coloured) and in a pipe (plain)."""
+import json
 import os
 import pty
 import subprocess
@@ -89,3 +90,15 @@ def test_explain_shows_main_contents_probability_for_each_line_of_a_dump():
     assert probability >= 0.4  # the rule's keep_probability
     # A line another rule dropped carries that rule's id alone.
     assert any(line.startswith("- related-block ") and "p=" not in line.split("|")[0] for line in lines)
+
+
+def test_jsonl_records_give_main_contents_probability_for_each_line_it_dropped(tmp_path):
+    dump = Path(__file__).resolve().parent.parent / "fixtures" / "fullpage" / "dumps" / "es_elheraldo.txt"
+    out = tmp_path / "out.jsonl"
+    result = run_cli("clean", str(dump), "--format", "jsonl", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    removed = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["removed"]
+    by_main_content = [r for r in removed if r["rule"] == "main-content"]
+    assert by_main_content and all(r["note"].startswith("p=0.") for r in by_main_content)
+    assert all(float(r["note"][2:]) < 0.4 for r in by_main_content)  # dropped below keep_probability
+    assert all("note" not in r for r in removed if r["rule"] != "main-content")
