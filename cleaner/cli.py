@@ -400,11 +400,12 @@ def explain(
     # rule's own id when that rule dropped the line.
     verdicts = {}
     for line in result.lines:
-        rule, note = result.notes.get(line.number, ("", ""))
         if line.kept:
+            rule, note = result.notes.get(line.number, ("", ""))
             verdicts[line.number] = f"keep ({rule} {note})" if note else "keep"
         else:
-            verdicts[line.number] = f"{line.removed_by} {note}" if note and rule == line.removed_by else line.removed_by
+            note = result.note_by(line.removed_by, line.number)
+            verdicts[line.number] = f"{line.removed_by} {note}" if note else line.removed_by
     width = max((len(v) for v in verdicts.values()), default=4)
     for line in result.lines:
         if line.kept and only_dropped:

@@ -62,11 +62,16 @@ class CleanResult:
             "removed": [self._removal_record(r) for r in self.removed],
         }
 
+    def note_by(self, rule: str, line: int) -> str:
+        """The note `rule` left on `line` ("p=0.03": main-content's probability that the line was
+        article text), or "" if it left none."""
+        by, note = self.notes.get(line, ("", ""))
+        return note if by == rule else ""
+
     def _removal_record(self, removal: Removal) -> dict[str, Any]:
-        """A removal as JSON, with the note its rule left on that line, if any ("p=0.03":
-        main-content's probability that the line was article text)."""
+        """A removal as JSON, with the note its rule left on that line, if any."""
         record = removal.as_dict()
-        rule, note = self.notes.get(removal.line, ("", ""))
-        if note and rule == removal.rule:
+        note = self.note_by(removal.rule, removal.line)
+        if note:
             record["note"] = note
         return record

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.linecontext import context_rows, evidence_rows, evidence_words  # noqa: E402
+from cleaner.linecontext import FEATURES, context_rows, evidence_rows, evidence_words  # noqa: E402
 from cleaner.linemodel import LineModel  # noqa: E402
 from cleaner.maincontent import MEMO_KEY  # noqa: E402
 from cleaner.rulekinds import Context  # noqa: E402
@@ -160,7 +160,8 @@ def matrix(pages: list[Page], evidence: list[dict[str, float]], names: list[str]
     rows = []
     for page, table in zip(pages, evidence):
         for row, extra in zip(page.rows, evidence_rows(page.texts, table)):
-            rows.append([{**row, **extra}[name] for name in names])
+            merged = {**row, **extra}
+            rows.append([merged[name] for name in names])
     return np.array(rows)
 
 
@@ -211,7 +212,7 @@ def main() -> int:
         cleaned_pages = pool.map(_page, items, chunksize=8)
     cleaned = {doc_id: text for doc_id, text, _ in cleaned_pages}
     pages = [Page(doc_id, *judged) for doc_id, _, judged in cleaned_pages if judged is not None]
-    names = sorted({*pages[0].rows[0], *evidence_rows(["x"], {})[0]})
+    names = sorted(FEATURES)
     n_lines = sum(len(p.labels) for p in pages)
     n_article = sum(label == 1 for p in pages for label in p.labels)
     n_boilerplate = sum(label == 0 for p in pages for label in p.labels)
