@@ -27,6 +27,7 @@ change anything, so already-clean article text passes through untouched.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -410,18 +411,40 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
     is_dump = (end > start and outside >= s["min_outside_lines"]
                and outside >= s["min_outside_share"] * len(texts) and menu_run >= min_menu_run
                and menu_lines >= s["min_menu_lines"])
-    if not is_dump:
-        keep = [True] * len(texts)
     page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes], menu,
                      [times >= 2 for times in repeats], heading, (start, end),
                      gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
-    verdict = Verdict(is_dump, keep, language, (start, end), classes, page)
-    if model is not None and is_dump:
-        verdict.probabilities = [model.probability(row) for row in context_rows(page, model.word_evidence)]
+    probabilities = None
+    if model is not None and (is_dump or s["model_dump_run"]):
+        probabilities = [model.probability(row) for row in context_rows(page, model.word_evidence)]
+        is_dump = is_dump or model_says_dump(probabilities, s)
+    if not is_dump:
+        return Verdict(False, [True] * len(texts), language, (start, end), classes, page)
+    verdict = Verdict(True, keep, language, (start, end), classes, page)
+    if probabilities is not None:
+        verdict.probabilities = probabilities
         # The heading that repeats the page title is the article's title: annotated pages rarely
         # say either way, so the trees learned nothing about it; a reader wants it.
-        verdict.keep = [p >= s["keep_probability"] or i == heading for i, p in enumerate(verdict.probabilities)]
+        verdict.keep = [p >= s["keep_probability"] or i == heading for i, p in enumerate(probabilities)]
     return verdict
+
+
+def model_says_dump(probabilities: list[float], s: dict[str, Any]) -> bool:
+    """A page the menu rules above let pass is still a dump when the line model finds a block of
+    lines it is sure are boilerplate (a menu of long labels, a footer, a teaser list) that makes
+    up a good share of the page. An article's own odd lines (a caption, a byline) come one or
+    two at a time.
+
+    >>> s = {"model_dump_run": 3, "model_dump_probability": 0.1, "model_dump_share": 0.3}
+    >>> model_says_dump([0.9, 0.05, 0.02, 0.01, 0.8, 0.9, 0.9], s)
+    True
+    >>> model_says_dump([0.9, 0.05, 0.8, 0.02, 0.01, 0.9, 0.9], s)
+    False
+    """
+    if not s["model_dump_run"]:
+        return False
+    sure = [p < s["model_dump_probability"] for p in probabilities]
+    return longest_run(sure) >= s["model_dump_run"] and sum(sure) >= s["model_dump_share"] * len(sure)
 
 
 MEMO_KEY = "main-content:verdict"  # where a document's verdict is kept (tools/train_line_model.py reads it)
@@ -474,6 +497,13 @@ class MainContent(Rule):
                                            "cleaner/linemodel.py): in a dump, it keeps the lines it judges article "
                                            "text, reading the span and classes above as evidence. Empty: off."),
         "keep_probability": Option((int, float), 0.5, help="With a line_model, a line is kept from this probability on."),
+        "model_dump_run": Option(int, 0, help="With a line_model, a document the menu conditions above let pass is a dump "
+                                              "all the same when this many lines in a row are surely boilerplate "
+                                              "(0: off) ..."),
+        "model_dump_probability": Option((int, float), 0.1, help="... a line being surely boilerplate below this "
+                                                                 "probability ..."),
+        "model_dump_share": Option((int, float), 0.3, help="... and such lines making up at least this share of "
+                                                           "the document."),
     }
 
     @classmethod
@@ -506,7 +536,9 @@ class MainContent(Rule):
             return False
         for n, (line, keep) in enumerate(zip(candidates, verdict.keep)):
             if verdict.probabilities is not None:
-                ctx.notes[line.number] = (self.id, f"p={verdict.probabilities[n]:.2f}")
+                # Truncated, not rounded: a line dropped at keep_probability 0.4 with p=0.395 must
+                # not show as "p=0.40", which reads as kept.
+                ctx.notes[line.number] = (self.id, f"p={math.floor(verdict.probabilities[n] * 100) / 100:.2f}")
             if not keep:
                 ctx.drop(line, self.id)
         return True

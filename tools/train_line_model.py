@@ -10,9 +10,13 @@ What it does:
    features (cleaner/linecontext.py);
 2. labels a line "article" when it holds a segment annotated as content, "boilerplate" when it
    holds one annotated as boilerplate (other lines are not used);
-3. learns a word-evidence table from the labelled lines: each word's log-odds of standing in a
-   boilerplate line rather than an article line, for words seen on at least --min-sites sites
-   (so no site's own vocabulary gets in);
+3. learns a word-evidence table: each word's log-odds of standing in a boilerplate line rather
+   than an article line, for words seen on at least --min-sites sites (so no site's own
+   vocabulary gets in). The annotations label a few lines a page; the table also counts every
+   other line of the dump, labelled by whether trafilatura kept it when it extracted the same
+   page from its HTML (pages.tar.xz). That is a different extractor's opinion, with its own
+   errors, but it gives the table thirty times more lines; the trees learn from the annotated
+   lines only;
 4. scores gradient-boosted trees by 5-fold cross-validation with the folds split by site, so
    each figure is for sites the trees never saw, and prints segment-level precision / recall / F
    over the whole development set for several keep_probability values. The word table is part
@@ -32,6 +36,7 @@ import lzma
 import math
 import re
 import sys
+import tarfile
 import time
 from collections import Counter, defaultdict
 from multiprocessing import Pool
@@ -42,13 +47,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.decode import decode_bytes  # noqa: E402
+from cleaner.extract import ExtractionError, extract_html  # noqa: E402
 from cleaner.linecontext import FEATURES, context_rows, evidence_rows, evidence_words  # noqa: E402
 from cleaner.linemodel import LineModel  # noqa: E402
-from cleaner.maincontent import MEMO_KEY  # noqa: E402
+from cleaner.maincontent import MEMO_KEY, model_says_dump  # noqa: E402
 from cleaner.rulekinds import Context  # noqa: E402
 
 TREES = dict(max_iter=150, learning_rate=0.08, max_depth=4, min_samples_leaf=40, random_state=0)
 EVIDENCE_SMOOTHING = 5.0  # pseudo-count added to a word's article and boilerplate counts
+EXTRACTED_MIN_CHARS = 200  # an extraction shorter than this failed: its page gives no extractor labels
+EXTRACTED_MIN_SUBSTRING = 25  # a dump line this long counts as kept when it is part of an extracted line
 FOLDS = 5
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
@@ -74,9 +83,10 @@ def _init() -> None:
                 rule.model = None  # the features must not depend on the model being trained
 
 
-def _page(item: tuple[str, str, dict]) -> tuple[str, str, list | None]:
-    """Clean one dump; the text as cleaned and, if main-content judged it, (rows, labels, texts, is_dump)."""
-    doc_id, text, segments = item
+def _page(item: tuple[str, str, dict, bytes | None]) -> tuple[str, str, tuple | None]:
+    """Clean one dump; the text as cleaned and, if main-content judged it,
+    (rows, labels, texts, is_dump, extractor labels)."""
+    doc_id, text, segments, html = item
     ctx = Context()
     result = _CLEANER.clean_text(text, context=ctx)
     verdict = ctx.memo.get(MEMO_KEY)
@@ -88,7 +98,44 @@ def _page(item: tuple[str, str, dict]) -> tuple[str, str, list | None]:
         content = sum(norm(s) in line for s in segments["with"])
         boilerplate = sum(norm(s) in line for s in segments["without"])
         labels.append((content, boilerplate))
-    return doc_id, result.text, (context_rows(verdict.page), labels, verdict.page.texts, verdict.is_dump)
+    kept = extractor_labels(verdict.page.texts, extracted_text(doc_id, html))
+    return doc_id, result.text, (context_rows(verdict.page), labels, verdict.page.texts, verdict.is_dump, kept)
+
+
+def extracted_text(doc_id: str, html: bytes | None) -> str:
+    """What trafilatura (as the cleaner runs it) extracts from the page's HTML; empty if it fails."""
+    if html is None:
+        return ""
+    try:
+        return extract_html(decode_bytes(html, html=True), url=doc_id).text
+    except ExtractionError:
+        return ""
+
+
+def extractor_labels(texts: list[str], extracted: str) -> list[int]:
+    r"""For each dump line, 1 if the extractor kept it, 0 if not, -1 for all when it extracted
+    (next to) nothing. A short line counts as kept only when it is a whole extracted line:
+    "Home" or "Share" is part of many an extracted sentence.
+
+    >>> extractor_labels(["Home", "Share", "The council met on Monday to discuss the budget."],
+    ...                  "Share\nThe council met on Monday to discuss the budget. It passed." * 4)
+    [0, 1, 1]
+    """
+    whole = norm(extracted)
+    if len(whole) < EXTRACTED_MIN_CHARS:
+        return [-1] * len(texts)
+    lines = {norm(line) for line in extracted.splitlines()}
+    return [int(norm(t) in lines or (len(norm(t)) >= EXTRACTED_MIN_SUBSTRING and norm(t) in whole)) for t in texts]
+
+
+def load_html(devset: Path) -> dict[str, bytes]:
+    """The development set's HTML pages by file name."""
+    pages = {}
+    with tarfile.open(devset / "pages.tar.xz") as archive:
+        for member in archive:
+            if member.isfile() and member.name.endswith(".html"):
+                pages[Path(member.name).name] = archive.extractfile(member).read()
+    return pages
 
 
 def segment_scores(evaldata: dict, outputs: dict[str, str]) -> tuple[float, float, float]:
@@ -124,16 +171,20 @@ def export(model, names: list[str], word_evidence: dict[str, float]) -> dict:
 
 
 def learn_evidence(pages: list["Page"], min_sites: int) -> dict[str, float]:
-    """Each word's log-odds of standing in a boilerplate line rather than an article line, over the
-    labelled lines of `pages`, for the words found on at least `min_sites` sites."""
+    """Each word's log-odds of standing in a boilerplate line rather than an article line, over
+    the lines of `pages` with an annotation or else an extractor label, for the words found on
+    at least `min_sites` sites. Rates are per word, not per line: article lines are long and
+    boilerplate lines short, so per line nearly every word would look like article text."""
     article, boilerplate, sites = Counter(), Counter(), defaultdict(set)
     n_article = n_boilerplate = 0
     for page in pages:
-        for words, label in zip(page.words, page.labels):
+        for words, label in zip(page.words, page.evidence_labels):
             if label < 0:
                 continue
-            n_article += label
-            n_boilerplate += 1 - label
+            if label:
+                n_article += len(words)
+            else:
+                n_boilerplate += len(words)
             (article if label else boilerplate).update(words)
             for word in words:
                 sites[word].add(page.site)
@@ -146,10 +197,13 @@ def learn_evidence(pages: list["Page"], min_sites: int) -> dict[str, float]:
 class Page:
     """One judged dump: its lines' features, labels (1 article, 0 boilerplate, -1 unknown) and words."""
 
-    def __init__(self, doc_id: str, rows: list[dict], labels: list[tuple[int, int]], texts: list[str], is_dump: bool):
+    def __init__(self, doc_id: str, rows: list[dict], labels: list[tuple[int, int]], texts: list[str], is_dump: bool,
+                 extractor_labels: list[int]):
         self.doc_id, self.rows, self.texts, self.is_dump = doc_id, rows, texts, is_dump
         self.site = site_of(doc_id)
         self.labels = [1 if content else 0 if boilerplate else -1 for content, boilerplate in labels]
+        # What the word table learns from: the annotation where there is one, else the extractor's.
+        self.evidence_labels = [label if label >= 0 else kept for label, kept in zip(self.labels, extractor_labels)]
         self.weights = [content + boilerplate for content, boilerplate in labels]
         self.words = [evidence_words(text) for text in texts]
 
@@ -206,19 +260,25 @@ def main() -> int:
     evaldata = json.loads((args.devset / "evaldata.json").read_text(encoding="utf-8"))
     with lzma.open(args.devset / "fullpage-text.jsonl.xz", "rt", encoding="utf-8") as f:
         dumps = [json.loads(line) for line in f if line.strip()]
-    items = [(d["id"], d["text"], evaldata[d["id"]]) for d in dumps if d["id"] in evaldata]
+    html = load_html(args.devset)
+    items = [(d["id"], d["text"], evaldata[d["id"]], html.get(evaldata[d["id"]]["file"]))
+             for d in dumps if d["id"] in evaldata]
+    del html
     started = time.perf_counter()
     with Pool(args.workers, initializer=_init) as pool:
         cleaned_pages = pool.map(_page, items, chunksize=8)
     cleaned = {doc_id: text for doc_id, text, _ in cleaned_pages}
     pages = [Page(doc_id, *judged) for doc_id, _, judged in cleaned_pages if judged is not None]
     names = sorted(FEATURES)
+    settings = next(rule.settings for ruleset in Cleaner().rulesets for rule in ruleset.rules
+                    if rule.kind == "main-content")
     n_lines = sum(len(p.labels) for p in pages)
     n_article = sum(label == 1 for p in pages for label in p.labels)
     n_boilerplate = sum(label == 0 for p in pages for label in p.labels)
     print(f"cleaned {len(cleaned_pages)} dumps in {time.perf_counter() - started:.0f}s; main-content judged {len(pages)}")
+    n_extractor = sum(label >= 0 for p in pages for label in p.evidence_labels) - n_article - n_boilerplate
     print(f"{n_lines} lines, {n_article + n_boilerplate} labelled ({n_article} article, {n_boilerplate} boilerplate), "
-          f"{len({p.site for p in pages})} sites")
+          f"{len({p.site for p in pages})} sites; {n_extractor} more lines labelled by trafilatura for the word table")
 
     probability: dict[int, list[float]] = {}
     for train, test in GroupKFold(FOLDS).split(pages, groups=[p.site for p in pages]):
@@ -233,14 +293,15 @@ def main() -> int:
             at += len(pages[i].labels)
 
     print("segment scores over the development set, each page scored by trees and words that never saw its site:")
-    print(f"  without the model: P/R/F {' '.join(f'{v:.3f}' for v in segment_scores(evaldata, cleaned))}")
+    print(f"  without the model: P/R/F {' '.join(f'{v:.4f}' for v in segment_scores(evaldata, cleaned))}")
     for threshold in THRESHOLDS:
         outputs = dict(cleaned)
         for i, page in enumerate(pages):
-            if page.is_dump:  # the model decides only in pages judged dumps
+            # The model decides in pages judged dumps, by the menu rules or by its own probabilities.
+            if page.is_dump or model_says_dump(probability[i], settings):
                 outputs[page.doc_id] = "\n".join(t for t, p in zip(page.texts, probability[i]) if p >= threshold)
         scores = segment_scores(evaldata, outputs)
-        print(f"  keep_probability {threshold:.2f}: P/R/F {' '.join(f'{v:.3f}' for v in scores)}")
+        print(f"  keep_probability {threshold:.2f}: P/R/F {' '.join(f'{v:.4f}' for v in scores)}")
 
     if args.dry_run:
         return 0
