@@ -21,9 +21,14 @@ A dump usually starts with the page's <title>, and the article's heading repeats
 part without the site's name). When such a line is found, the span is built around it instead:
 the page's longest prose (a log-in dialog, a comment thread) is then not taken for the article.
 
+With a learned line model (linemodel.py, features from linecontext.py), the trees have the last
+word on each line of a dump, reading the span and classes above as evidence.
+
 The rule first decides whether the document is a full-page dump at all: only when a good deal of
-the text lies outside the span (settings `min_outside_lines`, `min_outside_share`) does it
-change anything, so already-clean article text passes through untouched.
+the text lies outside the span (settings `min_outside_lines`, `min_outside_share`) and a menu
+lies outside it (`min_menu_run`, `min_menu_lines`), or when the trees are sure of a long block
+of boilerplate (`model_dump_run`), does it change anything, so already-clean article text
+passes through untouched.
 """
 from __future__ import annotations
 

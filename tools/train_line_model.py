@@ -9,7 +9,7 @@ What it does:
    model itself switched off) and keeps, for each page main-content judged, each line's context
    features (cleaner/linecontext.py);
 2. labels a line "article" when it holds a segment annotated as content, "boilerplate" when it
-   holds one annotated as boilerplate (other lines are not used);
+   holds one annotated as boilerplate (the trees learn from these lines only);
 3. learns a word-evidence table: each word's log-odds of standing in a boilerplate line rather
    than an article line, for words seen on at least --min-sites sites (so no site's own
    vocabulary gets in). The annotations label a few lines a page; the table also counts every
@@ -124,8 +124,12 @@ def extractor_labels(texts: list[str], extracted: str) -> list[int]:
     whole = norm(extracted)
     if len(whole) < EXTRACTED_MIN_CHARS:
         return [-1] * len(texts)
-    lines = {norm(line) for line in extracted.splitlines()}
-    return [int(norm(t) in lines or (len(norm(t)) >= EXTRACTED_MIN_SUBSTRING and norm(t) in whole)) for t in texts]
+    extracted_lines = {norm(line) for line in extracted.splitlines()}
+    labels = []
+    for text in texts:
+        line = norm(text)
+        labels.append(int(line in extracted_lines or (len(line) >= EXTRACTED_MIN_SUBSTRING and line in whole)))
+    return labels
 
 
 def load_html(devset: Path) -> dict[str, bytes]:
