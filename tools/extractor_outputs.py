@@ -9,8 +9,8 @@ depends on anyway, trafilatura (`trafilatura.extract`, its defaults) and jusText
 does not call boilerplate, with the stoplist of the language whose stopwords the page uses most),
 writes each extractor's texts as JSONL, runs `cleaner clean FILE --format jsonl` on it (the real
 command line, as a pipeline would), and scores the texts before and after cleaning like
-../shared/tools/devset.py (segment level: annotated article segments kept, boilerplate segments
-left). It also counts the article segments the cleaner removed: the content it lost.
+../shared/tools/devset.py (segment level, see devset_data.py). It also counts the article
+segments the cleaner removed: the content it lost.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -30,21 +29,9 @@ import lxml.html
 import trafilatura
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
 
-
-def norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
-def scores(evaldata: dict, texts: dict[str, str]) -> tuple[float, float, float]:
-    tp = fp = fn = 0
-    for doc_id, segments in evaldata.items():
-        text = norm(texts.get(doc_id))
-        hits = sum(norm(s) in text for s in segments["with"])
-        tp, fn = tp + hits, fn + len(segments["with"]) - hits
-        fp += sum(norm(s) in text for s in segments["without"])
-    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
+from devset_data import load_html, norm, segment_scores  # noqa: E402
 
 
 def lost_and_removed(evaldata: dict, before: dict[str, str], after: dict[str, str]) -> tuple[list, int]:
@@ -101,13 +88,8 @@ def main() -> int:
                                                           "with the rules that removed their lines")
     args = ap.parse_args()
     evaldata = json.loads((args.devset / "evaldata.json").read_text(encoding="utf-8"))
-    by_file = {segments["file"]: doc_id for doc_id, segments in evaldata.items()}
-    pages: dict[str, bytes] = {}
-    with tarfile.open(args.devset / "pages.tar.xz") as archive:
-        for member in archive:
-            name = Path(member.name).name
-            if member.isfile() and name in by_file:
-                pages[by_file[name]] = archive.extractfile(member).read()
+    html = load_html(args.devset)
+    pages = {doc_id: html[segments["file"]] for doc_id, segments in evaldata.items() if segments["file"] in html}
     print(f"{len(pages)} pages; segment scores of each extractor's text before and after `cleaner clean`:")
     print(f"{'':<28} {'precision':>9} {'recall':>7} {'F':>6}   article segments lost / boilerplate removed")
     with tempfile.TemporaryDirectory(prefix="extractor-outputs-") as tmp:
@@ -116,7 +98,7 @@ def main() -> int:
             cleaned, removed_lines = clean(args.cleaner, texts, Path(tmp), name)
             lost, removed = lost_and_removed(evaldata, texts, cleaned)
             for label, outputs, extra in ((name, texts, ""), (f"{name}, then cleaner", cleaned, f"   {len(lost)} / {removed}")):
-                p, r, f = scores(evaldata, outputs)
+                p, r, f = segment_scores(evaldata, outputs)
                 print(f"{label:<28} {p:>9.3f} {r:>7.3f} {f:>6.3f}{extra}")
             for doc_id, segment in lost[:args.show]:
                 rules = sorted({r["rule"] for r in removed_lines[doc_id] if norm(r["text"]) and

@@ -34,9 +34,7 @@ import argparse
 import json
 import lzma
 import math
-import re
 import sys
-import tarfile
 import time
 from collections import Counter, defaultdict
 from multiprocessing import Pool
@@ -45,6 +43,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))  # devset_data, also when this file is loaded by path (tests)
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.decode import decode_bytes  # noqa: E402
@@ -53,6 +52,7 @@ from cleaner.linecontext import FEATURES, context_rows, evidence_rows, evidence_
 from cleaner.linemodel import LineModel  # noqa: E402
 from cleaner.maincontent import MEMO_KEY, model_says_dump  # noqa: E402
 from cleaner.rulekinds import Context  # noqa: E402
+from devset_data import load_html, norm, segment_scores  # noqa: E402
 
 TREES = dict(max_iter=150, learning_rate=0.08, max_depth=4, min_samples_leaf=40, random_state=0)
 EVIDENCE_SMOOTHING = 5.0  # pseudo-count added to a word's article and boilerplate counts
@@ -60,10 +60,6 @@ EXTRACTED_MIN_CHARS = 200  # an extraction shorter than this failed: its page gi
 EXTRACTED_MIN_SUBSTRING = 25  # a dump line this long counts as kept when it is part of an extracted line
 FOLDS = 5
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-
-
-def norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
 
 
 def site_of(url: str) -> str:
@@ -74,13 +70,16 @@ def site_of(url: str) -> str:
 _CLEANER: Cleaner | None = None
 
 
+def main_content_rules(cleaner: Cleaner) -> list:
+    """The cleaner's main-content rules (the bundled rule sets have one)."""
+    return [rule for ruleset in cleaner.rulesets for rule in ruleset.rules if rule.kind == "main-content"]
+
+
 def _init() -> None:
     global _CLEANER
     _CLEANER = Cleaner()
-    for ruleset in _CLEANER.rulesets:
-        for rule in ruleset.rules:
-            if rule.kind == "main-content":
-                rule.model = None  # the features must not depend on the model being trained
+    for rule in main_content_rules(_CLEANER):
+        rule.model = None  # the features must not depend on the model being trained
 
 
 def _page(item: tuple[str, str, dict, bytes | None]) -> tuple[str, str, tuple | None]:
@@ -130,30 +129,6 @@ def extractor_labels(texts: list[str], extracted: str) -> list[int]:
         line = norm(text)
         labels.append(int(line in extracted_lines or (len(line) >= EXTRACTED_MIN_SUBSTRING and line in whole)))
     return labels
-
-
-def load_html(devset: Path) -> dict[str, bytes]:
-    """The development set's HTML pages by file name."""
-    pages = {}
-    with tarfile.open(devset / "pages.tar.xz") as archive:
-        for member in archive:
-            if member.isfile() and member.name.endswith(".html"):
-                pages[Path(member.name).name] = archive.extractfile(member).read()
-    return pages
-
-
-def segment_scores(evaldata: dict, outputs: dict[str, str]) -> tuple[float, float, float]:
-    tp = fp = fn = 0
-    for doc_id, segments in evaldata.items():
-        out = norm(outputs.get(doc_id))
-        for s in segments["with"]:
-            if norm(s) in out:
-                tp += 1
-            else:
-                fn += 1
-        fp += sum(norm(s) in out for s in segments["without"])
-    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
 
 
 def export(model, names: list[str], word_evidence: dict[str, float]) -> dict:
@@ -274,8 +249,7 @@ def main() -> int:
     cleaned = {doc_id: text for doc_id, text, _ in cleaned_pages}
     pages = [Page(doc_id, *judged) for doc_id, _, judged in cleaned_pages if judged is not None]
     names = sorted(FEATURES)
-    settings = next(rule.settings for ruleset in Cleaner().rulesets for rule in ruleset.rules
-                    if rule.kind == "main-content")
+    settings = main_content_rules(Cleaner())[0].settings  # the dump conditions the cleaner applies
     n_lines = sum(len(p.labels) for p in pages)
     n_article = sum(label == 1 for p in pages for label in p.labels)
     n_boilerplate = sum(label == 0 for p in pages for label in p.labels)
