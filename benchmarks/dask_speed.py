@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 from distributed import Client, LocalCluster  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.batch import run_batch  # noqa: E402
-from cleaner.dask_engine import run_on_dask  # noqa: E402
-from cleaner.sources import iter_inputs  # noqa: E402
+from cleaner.engines.local import run_batch  # noqa: E402
+from cleaner.engines.dask import run_on_dask  # noqa: E402
+from cleaner.io.sources import iter_inputs  # noqa: E402
 
 BOILERPLATE = [
     "Photo: Reuters", "Read also:", "Subscribe to our newsletter to get the news first",

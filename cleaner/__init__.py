@@ -1,7 +1,7 @@
 """cleaner: strip boilerplate from scraped news and blog articles, keep the article and its metadata."""
-from .document import CleanResult, Removal
-from .pipeline import Cleaner
-from .rulesets import RuleError, RuleProblem
+from cleaner.document import CleanResult, Removal
+from cleaner.pipeline import Cleaner
+from cleaner.rules.model import RuleError, RuleProblem
 
 __all__ = ["Cleaner", "CleanResult", "Removal", "RuleError", "RuleProblem"]
 __version__ = "0.1.0"

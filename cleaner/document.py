@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .textstats import word_count
+from cleaner.text.stats import word_count
 
 
 @dataclass

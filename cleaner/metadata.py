@@ -7,8 +7,8 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from .document import Line
-from .textstats import word_count
+from cleaner.document import Line
+from cleaner.text.stats import word_count
 
 # langdetect samples at random; a fixed seed makes the same text give the same answer every run.
 DetectorFactory.seed = 0

@@ -11,16 +11,17 @@ import os
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from .chrome import LearnedChrome
-from .decode import decode_bytes
-from .document import CleanResult, Line
-from .engine import apply_rules, kept_text, ordered_rules, split_lines
-from .extract import canonical_url, extract_html
-from .metadata import detect_language, first_line_title
-from .repair import repair_text
-from .rulekinds import Context
-from .rulesets import RuleSet, resolve_rulesets
-from .textstats import word_count
+from cleaner.fullpage.chrome import LearnedChrome
+from cleaner.io.decode import decode_bytes
+from cleaner.document import CleanResult, Line
+from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
+from cleaner.html.extract import canonical_url, extract_html
+from cleaner.metadata import detect_language, first_line_title
+from cleaner.repair import repair_text
+from cleaner.rules.kinds.base import Context
+from cleaner.rules.load import resolve_rulesets
+from cleaner.rules.model import RuleSet
+from cleaner.text.stats import word_count
 
 
 class Cleaner:

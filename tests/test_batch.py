@@ -2,7 +2,6 @@
 real processes (a run is really killed mid-way)."""
 import gzip
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -11,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import Summary, run_batch
-from cleaner.sources import iter_inputs
+from cleaner.engines.local import run_batch
+from cleaner.engines.outcome import Summary
+from cleaner.io.sources import iter_inputs
 from conftest import run_cli, seed_inputs
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in seed_inputs()]
@@ -220,7 +220,7 @@ def test_spawned_workers_get_a_pickled_cleaner_and_agree(cleaner, tmp_path, monk
     its rules are compiled again in the worker: same records."""
     import multiprocessing
 
-    from cleaner import parallel
+    from cleaner.engines import pool as parallel
 
     source = tmp_path / "corpus.jsonl"
     write_jsonl_corpus(source, 40, broken_every=8)

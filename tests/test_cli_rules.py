@@ -148,7 +148,7 @@ def test_schema_is_json_schema_that_accepts_bundled_rules_and_rejects_typos():
 
 
 def test_rule_writing_guide_documents_every_kind():
-    from cleaner.rulekinds import RULE_KINDS
+    from cleaner.rules.kinds.registry import RULE_KINDS
 
     guide = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(): line for line in guide.splitlines() if line.startswith("| `")}

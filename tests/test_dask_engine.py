@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
-from cleaner.batch import run_batch
-from cleaner.dask_engine import MANIFEST_NAME, DaskRunError, DaskUsageError, dask_client, clean_partition, part_name, read_parts, run_on_dask
-from cleaner.sources import iter_inputs
-from cleaner.url_sources import iter_any_inputs
-from cleaner.writers import dumps
+from cleaner.engines.local import run_batch
+from cleaner.engines.dask import MANIFEST_NAME, DaskRunError, DaskUsageError, dask_client, clean_partition, part_name, read_parts, run_on_dask
+from cleaner.io.sources import iter_inputs
+from cleaner.io.urls import iter_any_inputs
+from cleaner.io.writers import dumps
 from conftest import run_cli, seed_inputs
 
 PARTITION = 4
@@ -258,7 +258,7 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
 
 def test_plain_commands_never_import_dask():
-    code = ("import sys; import cleaner, cleaner.cli, cleaner.batch, cleaner.url_sources, cleaner.dask_engine; "
+    code = ("import sys; import cleaner, cleaner.cli, cleaner.engines.local, cleaner.engines.outcome, cleaner.io.urls, cleaner.engines.dask; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'fsspec'}))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "[]", proc.stderr

@@ -11,10 +11,11 @@ import yaml
 from conftest import FIXTURES, run_cli, seed_inputs
 
 from cleaner import Cleaner
-from cleaner.chrome import RULE_ID, ChromeLearner, learn_chrome
-from cleaner.maincontent import MainContent, judge
-from cleaner.rulesets import RuleError, load_rulesets
-from cleaner.sources import iter_inputs
+from cleaner.fullpage.chrome import RULE_ID, ChromeLearner, learn_chrome
+from cleaner.fullpage.maincontent import MainContent, judge
+from cleaner.rules.load import load_rulesets
+from cleaner.rules.model import RuleError
+from cleaner.io.sources import iter_inputs
 
 FULLPAGE = FIXTURES / "fullpage"
 DUMPS = sorted(p for p in (FULLPAGE / "dumps").glob("*.txt") if ".expected" not in p.name)
@@ -240,7 +241,7 @@ def test_the_line_model_decides_which_lines_of_a_dump_stay(tmp_path):
 
 
 def test_keep_probability_is_the_line_models_threshold():
-    from cleaner.linemodel import LineModel
+    from cleaner.fullpage.linemodel import LineModel
 
     texts = [line for line in (FULLPAGE / "dumps" / "es_elheraldo.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
     model = LineModel.from_file(MODEL)
@@ -278,10 +279,10 @@ def test_a_broken_line_model_is_reported_with_what_is_wrong(tmp_path, content, c
 
 
 def test_the_bundled_line_model_reads_only_features_main_content_computes():
-    from cleaner.linecontext import FEATURES, context_rows
-    from cleaner.linemodel import LineModel
-    from cleaner.maincontent import MEMO_KEY
-    from cleaner.rulekinds import Context
+    from cleaner.fullpage.features import FEATURES, context_rows
+    from cleaner.fullpage.linemodel import LineModel
+    from cleaner.fullpage.maincontent import MEMO_KEY
+    from cleaner.rules.kinds.base import Context
 
     model = LineModel.from_file(MODEL)
     assert set(model.features) <= FEATURES and len(model.trees) > 0
@@ -293,7 +294,7 @@ def test_the_bundled_line_model_reads_only_features_main_content_computes():
 
 
 def test_word_evidence_describes_a_line_and_its_neighbours():
-    from cleaner.linecontext import evidence_rows
+    from cleaner.fullpage.features import evidence_rows
 
     table = {"newsletter": 2.0, "subscribe": 1.6, "council": -1.0, "voted": -0.5}
     rows = evidence_rows(["Subscribe to our NEWSLETTER", "The council voted", "Weather"], table)
@@ -305,7 +306,7 @@ def test_word_evidence_describes_a_line_and_its_neighbours():
 def test_word_evidence_is_the_same_number_in_every_process():
     # A line's words are a set, whose order changes with each process's hash seed; float sums
     # depend on order, so the mean must be computed in a way that does not.
-    script = ("from cleaner.linecontext import evidence_rows; "
+    script = ("from cleaner.fullpage.features import evidence_rows; "
               "words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett'.split(); "
               "table = {w: v for w, v in zip(words, [0.1, 0.2, 0.3, 1e16, -1e16, 0.7, 1.1, 1.3, -0.45, 2.9])}; "
               "print(repr(evidence_rows([' '.join(words)], table)[0]['ev_mean']))")
@@ -317,7 +318,7 @@ def test_word_evidence_is_the_same_number_in_every_process():
 def test_the_bundled_word_evidence_points_the_right_way():
     # Learned from labelled lines (tools/train_line_model.py): words of subscription boxes, comment
     # forms and footers lean to boilerplate, the words prose is made of lean to the article.
-    from cleaner.linemodel import LineModel
+    from cleaner.fullpage.linemodel import LineModel
 
     evidence = LineModel.from_file(MODEL).word_evidence
     assert evidence["newsletter"] > 1 and evidence["kommentare"] > 1 and evidence["impressum"] > 1

@@ -21,7 +21,7 @@ def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
     elsewhere.mkdir()
     # The installed copy comes first on the path; the dependencies come from this environment.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target)] + sys.path))
-    code = ("import cleaner, cleaner.rulesets as r; print(cleaner.__file__); print(r.default_rules_dir()); "
+    code = ("import cleaner, cleaner.rules.load as r; print(cleaner.__file__); print(r.default_rules_dir()); "
             "print(cleaner.Cleaner().clean_text('Sentence of the story.\\nPhotos').text)")
     out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True,
                          text=True, timeout=120, check=True).stdout.splitlines()

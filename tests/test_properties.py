@@ -38,8 +38,8 @@ def test_cleaning_twice_equals_once(cleaner, text):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400), st.booleans())
 def test_any_bytes_give_exactly_one_record_or_error(cleaner, data, html):
-    from cleaner.batch import process
-    from cleaner.sources import InputItem
+    from cleaner.engines.outcome import process
+    from cleaner.io.sources import InputItem
 
     record, error = process(cleaner, InputItem("doc", "html" if html else "text", data, "doc"))
     assert (record is None) != (error is None)

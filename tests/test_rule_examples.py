@@ -2,8 +2,8 @@
 so adding a rule means adding its tests."""
 import pytest
 
-from cleaner.rule_examples import example_failure
-from cleaner.rulesets import default_rules_dir, load_rulesets
+from cleaner.rules.examples import example_failure
+from cleaner.rules.load import default_rules_dir, load_rulesets
 
 
 def _bundled_examples():

@@ -4,7 +4,8 @@ import textwrap
 import pytest
 
 from cleaner import Cleaner
-from cleaner.rulesets import RuleError, load_rulesets
+from cleaner.rules.load import load_rulesets
+from cleaner.rules.model import RuleError
 
 
 def write(tmp_path, name, body):

@@ -46,12 +46,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))  # devset_data, also when this file is loaded by path (tests)
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.decode import decode_bytes  # noqa: E402
-from cleaner.extract import ExtractionError, extract_html  # noqa: E402
-from cleaner.linecontext import FEATURES, context_rows, evidence_rows, evidence_words  # noqa: E402
-from cleaner.linemodel import LineModel  # noqa: E402
-from cleaner.maincontent import MEMO_KEY, model_says_dump  # noqa: E402
-from cleaner.rulekinds import Context  # noqa: E402
+from cleaner.io.decode import decode_bytes  # noqa: E402
+from cleaner.html.extract import ExtractionError, extract_html  # noqa: E402
+from cleaner.fullpage.features import FEATURES, context_rows, evidence_rows, evidence_words  # noqa: E402
+from cleaner.fullpage.linemodel import LineModel  # noqa: E402
+from cleaner.fullpage.maincontent import MEMO_KEY, model_says_dump  # noqa: E402
+from cleaner.rules.kinds.base import Context  # noqa: E402
 from devset_data import load_html, norm, segment_scores  # noqa: E402
 
 TREES = dict(max_iter=150, learning_rate=0.08, max_depth=4, min_samples_leaf=40, random_state=0)

@@ -1,0 +1,292 @@
+"""`cleaner clean`: clean documents and write the clean text with metadata, locally or on Dask.
+
+Exit codes: 0 every document cleaned; 1 some documents failed (each named on stderr, the rest
+written); 2 bad usage or bad rule files (nothing cleaned); 130 interrupted.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, fail
+from cleaner.cli.progress import Progress
+from cleaner.engines.local import run_batch
+from cleaner.engines.outcome import Summary
+from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
+                                    find_checkpoint, fingerprint, skip_inputs)
+from cleaner.fullpage.chrome import learn_chrome
+from cleaner.io.sources import DEFAULT_MAX_BYTES, iter_inputs
+from cleaner.io.writers import JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
+from cleaner.pipeline import Cleaner
+from cleaner.rules.report import RuleReport
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[Path], rules: Optional[List[Path]],
+                    no_default_rules: bool, max_bytes: int, checkpoint_every: int) -> str:
+    """What must be the same for a run to resume another: inputs, options, rule files (their
+    contents' time stamps and sizes) and the cleaner's version. Not --workers: any number of
+    workers writes the same bytes."""
+    from cleaner import __version__
+    from cleaner.rules.load import _stamp, default_rules_dir
+
+    rule_paths = ([str(default_rules_dir())] if not no_default_rules else []) + [os.fspath(p) for p in rules or []]
+    return fingerprint({
+        "paths": [p if p == "-" else str(Path(p).resolve()) for p in paths],
+        "format": fmt, "output": str(output.resolve()), "errors": str(errors.resolve()) if errors else None,
+        "rules": _stamp(tuple(rule_paths)), "max_bytes": max_bytes, "checkpoint_every": checkpoint_every,
+        "version": __version__,
+    })
+
+
+def clean(
+    paths: List[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Files, folders (walked for .txt, .html/.htm, .jsonl, each optionally "
+                                           ".gz-compressed) or - for stdin."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o",
+        help="For jsonl: the output file (gzip-compressed when it ends in .gz). For text/json: a folder, one "
+             "file per document mirroring the input tree. Default: stdout."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text, json or jsonl."),
+    rules: Optional[List[Path]] = RULES_OPTION,
+    no_default_rules: bool = NO_DEFAULTS_OPTION,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line, no progress, no per-document "
+                                                            "error lines on stderr."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="A file larger than this becomes an error record instead of being read."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", metavar="FILE",
+        help="Write per-rule statistics (lines and documents hit, sample texts) as JSON to FILE."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0,
+                                help="Worker processes cleaning in parallel; 0 (the default) uses every core. "
+                                     "The output is the same, byte for byte, whatever the number."),
+    errors: Optional[Path] = typer.Option(
+        None, "--errors", "-e",
+        help="Write one JSON line per document that could not be cleaned (id, source, line for JSONL input, "
+             "error) to this file (.gz compresses it)."),
+    resume: bool = typer.Option(
+        False, "--resume",
+        help="Continue an interrupted run with the same arguments: JSONL output goes on from its last "
+             "checkpoint, per-document files already written are skipped. The result is the same as an "
+             "uninterrupted run's."),
+    checkpoint_every: int = typer.Option(
+        DEFAULT_CHECKPOINT_EVERY, "--checkpoint-every", min=1,
+        help="With JSONL output: save a checkpoint for --resume every N input documents."),
+    progress: Optional[bool] = typer.Option(
+        None, "--progress/--no-progress",
+        help="Show a progress line (documents/s, MB/s, ETA) on stderr. Default: when stderr is a terminal."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine",
+        help="local: this machine. dask: a Dask cluster (needs `pip install 'cleaner[dask]'`); PATHs may "
+             "then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "
+             "Default: start a local cluster of worker processes."),
+    learn_chrome_: bool = typer.Option(
+        True, "--learn-chrome/--no-learn-chrome",
+        help="First read the batch once to learn each site's chrome (lines recurring in many of its "
+             "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
+             "Not done for stdin, which cannot be read twice."),
+    chrome_min_docs: int = typer.Option(
+        5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned."),
+    chrome_share: float = typer.Option(
+        0.5, "--chrome-share", min=0.0, max=1.0,
+        help="A line is chrome when it occurs in at least this share of its site's documents."),
+) -> None:
+    """Clean documents and write the clean text with metadata and the list of removed lines.
+
+    Every input document gives exactly one output record or one error record; the summary on
+    stderr counts them. Exit code 1 when some documents failed.
+    """
+    cleaner = build_cleaner(rules, no_default_rules)
+    rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
+    if learn_chrome_ and "-" not in paths:
+        # A first, reading-only pass over the batch: lines recurring across a site's documents.
+        cleaner.chrome = learn_chrome(iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None],
+                                                  max_bytes=max_bytes),
+                                      min_documents=chrome_min_docs, min_share=chrome_share)
+        if not quiet and cleaner.chrome:
+            typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
+    if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
+        fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
+    if resume and output is None:
+        fail("--resume needs --output: there is nothing to resume on stdout", 2)
+    if errors is not None and output is not None and errors.resolve() == output.resolve():
+        fail("--errors and --output name the same file", 2)
+    workers = workers or default_workers()
+    if scheduler is not None and engine != Engine.dask:
+        fail("--scheduler needs --engine dask", 2)
+    if engine == Engine.dask:
+        _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
+                       resume=resume, report=report, progress=progress)  # exits
+    jsonl_file = output is not None and fmt == OutputFormat.jsonl
+    inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes)
+
+    checkpoint = None
+    print_ = ""
+    if jsonl_file:
+        print_ = run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, checkpoint_every)
+        if resume:
+            try:
+                checkpoint = find_checkpoint(output, errors, print_)
+            except ResumeError as err:
+                fail(str(err), 2)
+            if checkpoint is None and not quiet:
+                typer.echo(f"cleaner: no checkpoint beside {output}: starting from the first document", err=True)
+        elif checkpoint_path(output).exists() and not quiet:
+            typer.echo(f"cleaner: starting over; the interrupted run's {partial_path(output)} is replaced "
+                       "(use --resume to continue it instead)", err=True)
+
+    summary = Summary()
+    if checkpoint is not None:
+        writer = JsonlWriter(output, resume_at=checkpoint.output_bytes)
+        errors_file = JsonlFile(errors, resume_at=checkpoint.errors_bytes) if errors else None
+        summary = Summary.from_counts(checkpoint.counts)
+        summary.resumed = checkpoint.inputs
+        inputs = skip_inputs(inputs, checkpoint.inputs)
+    else:
+        writer = open_writer(fmt.value, output)
+        errors_file = JsonlFile(errors) if errors else None
+    tree = writer if isinstance(writer, TreeWriter) else None
+    checkpointer = Checkpointer(output, writer, errors_file, print_, checkpoint_every) if jsonl_file else None
+    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+    meter = Progress(paths, skipped_bytes=summary.input_bytes, skipped_documents=summary.documents) \
+        if show_progress else None
+
+    def write(record: dict) -> None:
+        writer.write(record)
+        if rule_report is not None:
+            rule_report.add(record)
+
+    def report_error(error: dict) -> None:
+        if errors_file is not None:
+            errors_file.write_line(dumps(error))
+        if tree is not None:
+            tree.forget(str(error["id"]))
+        if not quiet:
+            if meter is not None:
+                meter.clear()
+            where = error["source"]
+            typer.echo(f"cleaner: {where}: {error['error']}", err=True)
+
+    def after_each(outcome, running) -> None:
+        if checkpointer is not None:
+            checkpointer(outcome, running)
+        if meter is not None:
+            meter.update(running.documents, running.failed, running.input_bytes)
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt  # unwinds like Ctrl-C: partial output and checkpoint are kept
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
+                            already_done=tree.already_done if (tree is not None and resume) else None,
+                            on_outcome=after_each, summary=summary)
+    except BaseException as err:
+        writer.abort()
+        if errors_file is not None:
+            errors_file.keep_partial()
+        if meter is not None:
+            meter.clear()
+        if isinstance(err, KeyboardInterrupt):
+            again = " (rerun with --resume to continue)" if output is not None else ""
+            typer.echo(f"cleaner: interrupted after {summary.documents} documents{again}", err=True)
+            raise typer.Exit(130)
+        if not isinstance(err, Exception):
+            raise
+        typer.echo(f"cleaner: run stopped: {type(err).__name__}: {err}{' (rerun with --resume to continue)' if output else ''}",
+                   err=True)
+        raise typer.Exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if meter is not None:
+        meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
+        meter.clear()
+    if checkpointer is not None:
+        checkpointer.remove()  # first: a kill between the two leaves a partial file, never a stale checkpoint
+    if errors_file is not None:
+        errors_file.close()
+    writer.close()
+    if rule_report is not None:
+        rule_report.write(report)
+    if not quiet:
+        typer.echo(summary.line(), err=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
+                   scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
+                   report: Optional[Path], progress: Optional[bool]) -> None:
+    """`clean --engine dask`: dask_engine does the work. It is imported only now, so that the
+    plain install never needs Dask. Always exits, with the local engine's exit codes."""
+    from cleaner.engines.dask import DaskUsageError, clean_with_dask
+
+    if resume:
+        fail("--resume is not available with --engine dask: rerun without it (finished parts are rewritten "
+             "with the same bytes)", 2)
+    if report is not None:
+        fail("--report is not available with --engine dask", 2)
+    errors_file = JsonlFile(errors) if errors is not None else None
+    show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
+    meter = Progress(paths) if show_progress else None
+
+    def report_error(error: dict) -> None:
+        if errors_file is not None:
+            errors_file.write_line(dumps(error))
+        if not quiet:
+            if meter is not None:
+                meter.clear()
+            typer.echo(f"cleaner: {error['source']}: {error['error']}", err=True)
+
+    def after_partition(running) -> None:  # the line moves once per partition, not per document
+        if meter is not None:
+            meter.update(running.documents, running.failed, running.input_bytes)
+
+    exclude = [p for p in (output, errors) if p is not None]
+    try:
+        summary = clean_with_dask(paths, cleaner, fmt=fmt, output=None if output is None else str(output),
+                                  scheduler=scheduler, on_error=report_error, exclude=exclude, max_bytes=max_bytes,
+                                  workers=workers, on_partition=after_partition)
+    except BaseException as err:
+        if meter is not None:
+            meter.clear()
+        if errors_file is not None:
+            errors_file.discard()
+        if isinstance(err, DaskUsageError):
+            fail(str(err), 2)
+        if isinstance(err, KeyboardInterrupt):
+            fail("interrupted; rerun to clean everything again (no manifest was written)", 130)
+        raise
+    if meter is not None:
+        meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
+        meter.clear()
+    if errors_file is not None:
+        errors_file.close()
+    if not quiet:
+        typer.echo(summary.line(), err=True)
+    raise typer.Exit(1 if summary.failed else 0)

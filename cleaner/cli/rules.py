@@ -1,0 +1,96 @@
+"""`cleaner rules ...`: the commands for people writing and testing rules.
+
+    cleaner rules check [PATH...]          validate rule files (exit 2 on any problem)
+    cleaner rules test FIXTURES [--update] golden tests: NAME.txt beside NAME.expected.txt
+    cleaner rules list [--for PATH]        rule sets and rules; with --for, which apply and why
+    cleaner rules schema                   JSON Schema of the rule file format
+    cleaner rules suggest FOLDER           propose a site rule set from recurring lines (suggest.py)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, read_single_document
+
+from cleaner.rules.fixtures import find_fixtures, run_fixture
+from cleaner.rules.load import default_rules_dir, load_rulesets
+from cleaner.rules.model import RuleError
+from cleaner.rules.schema import rule_file_schema
+
+def check(paths: Optional[List[Path]] = typer.Argument(
+        None, metavar="[PATH]...", help="Rule files or folders (default: the bundled rules).")) -> None:
+    """Validate rule files: schema, regexes, unique ids, and every rule's own examples.
+
+    One line per problem, FILE:LINE: RULE_ID: message; exit code 2 if there is any.
+    """
+    targets = paths or [default_rules_dir()]
+    try:
+        rulesets = load_rulesets(targets)
+    except RuleError as err:
+        for problem in err.problems:
+            typer.echo(str(problem))
+        typer.echo(f"{len(err.problems)} problem(s)", err=True)
+        raise typer.Exit(2)
+    rules = sum(len(rs.rules) for rs in rulesets)
+    examples = sum(len(ex) for rs in rulesets for ex in rs.examples.values())
+    typer.echo(f"ok: {len(rulesets)} rule sets, {rules} rules, {examples} examples passed")
+
+
+def test(
+    fixtures: Path = typer.Argument(..., help="A folder of fixtures (NAME.txt or NAME.html beside "
+                                              "NAME.expected.txt and optional NAME.expected.json), or one file."),
+    rules: Optional[List[Path]] = RULES_OPTION,
+    no_default_rules: bool = NO_DEFAULTS_OPTION,
+    update: bool = typer.Option(False, "--update", help="Write the current output as the new expectation."),
+) -> None:
+    """Clean each fixture and compare with its expected text and metadata; print a diff per mismatch."""
+    cleaner = build_cleaner(rules, no_default_rules)
+    sources = find_fixtures(fixtures)
+    if not sources:
+        typer.echo(f"cleaner: no fixtures (NAME.txt / NAME.html) under {fixtures}", err=True)
+        raise typer.Exit(2)
+    passed = failed = 0
+    for source in sources:
+        outcome = run_fixture(cleaner, source, update=update)
+        if outcome.passed:
+            passed += 1
+            if update:
+                typer.echo(f"updated {source}")
+        else:
+            failed += 1
+            typer.echo(f"FAIL {source}")
+            typer.echo(outcome.report.rstrip("\n"))
+    typer.echo(f"{passed} passed, {failed} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+def list_rules(
+    for_path: Optional[str] = typer.Option(None, "--for", metavar="PATH",
+                                           help="Only the rule sets that apply to this document, and why."),
+    url: Optional[str] = typer.Option(None, "--url", help="With --for: the document's URL (selects site rule sets)."),
+    rules: Optional[List[Path]] = RULES_OPTION,
+    no_default_rules: bool = NO_DEFAULTS_OPTION,
+) -> None:
+    """Every rule set and rule with its id and description."""
+    cleaner = build_cleaner(rules, no_default_rules)
+    reasons = {rs.name: "generic" if not rs.is_site else "site" for rs in cleaner.rulesets}
+    if for_path is not None:
+        text = read_single_document(for_path)
+        applicable = cleaner.applicable(cleaner.repair(text), url=url, path=None if for_path == "-" else for_path)
+        reasons = {rs.name: reason for rs, reason in applicable}
+    for ruleset in cleaner.rulesets:
+        if ruleset.name not in reasons:
+            continue
+        typer.echo(f"{ruleset.name}  [{reasons[ruleset.name]}]  {ruleset.file}")
+        for rule in ruleset.rules:
+            state = "" if rule.enabled else "  (disabled)"
+            typer.echo(f"  {rule.id:<32} {rule.kind:<17} {rule.description}{state}")
+
+
+def schema() -> None:
+    """Print the JSON Schema of rule files (for editor validation and completion)."""
+    typer.echo(json.dumps(rule_file_schema(), indent=2))

@@ -1,0 +1,140 @@
+"""One document's outcome in a batch, and the summary that adds them up.
+
+This module knows nothing about the command line, files or processes; every engine (the local
+one in local.py, the Dask one in dask.py) builds on its two parts:
+
+- `process(cleaner, item)`: the per-document function, (record, None) or (None, error record),
+  never raising for a bad document;
+- `Summary.add(...)` / `Summary.merge(...)`: the counts, the same whichever engine produced them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, NamedTuple, Sequence
+
+from cleaner.io.decode import DecodeError
+from cleaner.html.extract import ExtractionError
+from cleaner.pipeline import Cleaner
+from cleaner.io.sources import Input, InputFailure, InputItem
+
+Record = dict[str, Any]
+
+
+@dataclass
+class Summary:
+    """What a batch did. documents == cleaned + failed always; `skipped` counts the cleaned
+    documents whose output an earlier, interrupted run had already written (--resume)."""
+
+    documents: int = 0
+    cleaned: int = 0
+    failed: int = 0
+    lines_removed: int = 0
+    skipped: int = 0
+    resumed: int = 0  # documents an earlier, interrupted run accounted for (in the counts above)
+    seconds: float = 0.0
+    input_bytes: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)  # kept for API users; the CLI streams them
+
+    def add(self, record: Record | None, error: Record | None, size: int = 0, skipped: bool = False) -> None:
+        """Count one document's outcome: an output record, an error record, or (skipped) an
+        output already complete from an earlier run."""
+        self.documents += 1
+        self.input_bytes += size
+        if error is not None:
+            self.failed += 1
+        else:
+            self.cleaned += 1
+            if skipped:
+                self.skipped += 1
+            elif record is not None:
+                self.lines_removed += len(record["removed"])
+
+    def merge(self, other: "Summary") -> None:
+        """Add another part's counts (a partition cleaned elsewhere, or an earlier interrupted run)."""
+        for name in ("documents", "cleaned", "failed", "lines_removed", "skipped", "input_bytes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, int]:
+        """The counts alone, as stored in a checkpoint."""
+        data = asdict(self)
+        for name in ("failures", "seconds", "resumed"):
+            data.pop(name)
+        return data
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> "Summary":
+        return cls(**{k: int(v) for k, v in counts.items() if k in cls.__dataclass_fields__})
+
+    def line(self) -> str:
+        rate = (self.documents - self.resumed) / self.seconds if self.seconds else 0.0
+        text = (f"{self.documents} documents: {self.cleaned} cleaned, {self.failed} failed, "
+                f"{self.lines_removed} lines removed, {self.seconds:.1f}s ({rate:.1f} documents/s)")
+        if self.resumed:
+            text += f"; resumed after {self.resumed} documents of an earlier run"
+        if self.skipped:
+            text += f"; {self.skipped} already complete from an earlier run"
+        return text
+
+
+def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
+    """The output record for one document; raises ValueError (with a reason) when it cannot be cleaned."""
+    if item.kind == "html":
+        result = cleaner.clean_html(item.content, url=item.url, path=item.path)
+    elif isinstance(item.content, bytes):
+        result = cleaner.clean_bytes(item.content, url=item.url, path=item.path)
+    else:
+        result = cleaner.clean_text(item.content, url=item.url, path=item.path)
+    record: Record = {"id": item.id, **result.as_record()}
+    if result.warnings:
+        record["warnings"] = result.warnings
+    for key, value in item.fields.items():
+        if key not in record:
+            record[key] = value
+    return record
+
+
+def error_record(item: Input, reason: str) -> Record:
+    """What the errors file says about a document: its id, where it came from, the line of a
+    JSONL stream it was on, and why it has no output."""
+    record: Record = {"id": item.id, "source": item.source}
+    if item.line is not None:
+        record["line"] = item.line
+    record["error"] = reason
+    return record
+
+
+def failure_reason(err: Exception) -> str:
+    if isinstance(err, (DecodeError, ExtractionError)):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+def process(cleaner: Cleaner, item: Input) -> tuple[Record | None, Record | None]:
+    """(output record, None) or (None, error record) for one input; never raises for a bad document."""
+    if isinstance(item, InputFailure):
+        return None, error_record(item, item.reason)
+    try:
+        return clean_item(cleaner, item), None
+    except Exception as err:  # one bad document must never stop a batch: it becomes an error record
+        return None, error_record(item, failure_reason(err))
+
+
+class Outcome(NamedTuple):
+    """One input's result, in input order: exactly one of record / error, or neither when
+    `skipped` (its output was already complete)."""
+
+    record: Record | None
+    error: Record | None
+    size: int
+    skipped: bool = False
+
+
+def process_many(cleaner: Cleaner, items: Sequence[Input]) -> list[tuple[Record | None, Record | None]]:
+    """`process` over a chunk of documents: the unit of work a worker process (or a cluster
+    task) receives, so that one round trip carries several documents."""
+    return [process(cleaner, item) for item in items]
+
+
+# A pre-filter: True when the item's output is already complete (resuming per-document files).
+AlreadyDone = Callable[[InputItem], bool]
+Observer = Callable[[Record], None]

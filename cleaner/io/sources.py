@@ -1,0 +1,293 @@
+"""Find the documents to clean: files, folders (walked lazily, in sorted order), JSONL streams
+and stdin. Yields one item per document, or one failure naming the document and the reason,
+so a bad document never stops the others."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+from cleaner.io.seen import SeenSet
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WALKED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# NAME.jsonl.gz, NAME.txt.gz, NAME.html.gz: read through gzip, as a stream.
+GZIP_SUFFIX = ".gz"
+# One document larger than this is refused with an error record instead of being read whole.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class InputItem:
+    """One document to clean."""
+
+    id: str
+    kind: str  # "text" or "html"
+    content: bytes | str  # raw bytes from a file, a string from a JSONL field
+    source: str  # where it came from, for messages: a path, or path:line for JSONL
+    path: str | None = None  # the file path, for rule sets that select by path glob
+    url: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the JSONL record's fields, passed through
+    line: int | None = None  # the line number, for a record of a JSONL stream
+    size: int = 0  # bytes of the source this document took (for progress and throughput)
+
+
+@dataclass
+class InputFailure:
+    """A document that could not even be read; it still gets an error record."""
+
+    id: str
+    source: str
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+    size: int = 0
+
+
+Input = InputItem | InputFailure
+
+
+def content_suffix(path: Path) -> str:
+    """The suffix that says what a file holds, looking through a final .gz.
+
+    >>> content_suffix(Path("news/a.jsonl.gz")), content_suffix(Path("b.TXT")), content_suffix(Path("c.gz"))
+    ('.jsonl', '.txt', '')
+    """
+    name = path.name.lower()
+    if name.endswith(GZIP_SUFFIX):
+        name = name[: -len(GZIP_SUFFIX)]
+    return os.path.splitext(name)[1]
+
+
+def is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(GZIP_SUFFIX)
+
+
+def _kind_for(path: Path) -> str:
+    return "html" if content_suffix(path) in HTML_SUFFIXES else "text"
+
+
+def is_expectation(path: Path) -> bool:
+    """NAME.expected.txt beside NAME.txt is a golden expectation for `cleaner rules test`, not a
+    document: folder walks skip it."""
+    return ".expected." in path.name
+
+
+def printable(name: str) -> str:
+    """A file name fit for ids, JSON and messages: bytes that are not UTF-8 shown as \\xNN.
+
+    >>> printable(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _is_excluded(path: Path, exclude: frozenset[Path]) -> bool:
+    if not exclude:
+        return False
+    try:
+        return path.resolve() in exclude
+    except (OSError, RuntimeError):  # a symlink loop cannot be resolved; it is not our output either
+        return False
+
+
+def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
+    """Files under `folder` with a known suffix, in sorted order, depth first.
+
+    Iterative, so a very deep tree cannot exhaust the stack; symlinked folders are not followed,
+    so a link loop cannot trap the walk; a folder that cannot be listed, or a link to nothing,
+    becomes a failure rather than vanishing from the count. Folders in `exclude` (the output
+    folder or file, when it sits inside an input folder) are skipped.
+    """
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as err:
+            doc_id = printable(current.relative_to(folder).as_posix())
+            yield InputFailure(doc_id, printable(str(current)), f"cannot list folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not _is_excluded(path, exclude):
+                        subfolders.append(path)
+                    continue
+                wanted = content_suffix(path) in WALKED_SUFFIXES and not is_expectation(path)
+                if wanted and exclude and _is_excluded(path, exclude):
+                    continue
+                if wanted and (entry.is_file() or entry.is_symlink()):
+                    yield path  # a dangling or looping link fails when read, with its reason
+            except OSError as err:
+                doc_id = printable(path.relative_to(folder).as_posix())
+                yield InputFailure(doc_id, printable(str(path)), f"cannot read file: {err.strerror or err}")
+        pending.extend(reversed(subfolders))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _read_gzip(path: Path, max_bytes: int) -> bytes:
+    """The decompressed bytes, refusing (ValueError) to inflate past `max_bytes`: a small .gz
+    can hold a huge document."""
+    with gzip.open(path, "rb") as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"decompressed content is over the {_megabytes(max_bytes)} limit for one document "
+                         "(raise it with --max-bytes)")
+    return data
+
+
+def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+    if content_suffix(path) in JSONL_SUFFIXES:
+        yield from _read_jsonl_file(path, doc_id)
+        return
+    source = printable(str(path))
+    size = 0
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield InputFailure(doc_id, source, f"file is {_megabytes(size)}, over the {_megabytes(max_bytes)} "
+                                               "limit for one document (raise it with --max-bytes)", size=size)
+            return
+        data = _read_gzip(path, max_bytes) if is_gzip(path) else path.read_bytes()
+    except OSError as err:  # gzip's BadGzipFile and EOFError on a truncated file are OSError/EOFError
+        yield InputFailure(doc_id, source, f"cannot read file: {err.strerror or err}", size=size)
+        return
+    except (EOFError, ValueError) as err:
+        yield InputFailure(doc_id, source, f"cannot read file: {err}", size=size)
+        return
+    yield InputItem(doc_id, _kind_for(path), data, source, path=str(path), size=size)
+
+
+def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:
+    source = printable(str(path))
+    try:
+        raw = path.open("rb")
+    except OSError as err:
+        yield InputFailure(name, source, f"cannot read file: {err.strerror or err}")
+        return
+    with raw:
+        yield from read_jsonl_file_object(raw, source, gzipped=is_gzip(path))
+
+
+def read_jsonl_file_object(raw: BinaryIO, source: str, gzipped: bool) -> Iterator[Input]:
+    """Records of an opened JSONL file, plain or gzip-compressed (local files and fsspec URLs alike)."""
+    if not gzipped:
+        yield from read_jsonl(raw, source)
+        return
+    # Progress counts compressed bytes (what the file's size says), read from the raw file's position.
+    stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    try:
+        yield from read_jsonl(stream, source, position=raw.tell)
+    except (OSError, EOFError) as err:  # a corrupt or truncated .gz: what was read stands, the rest is one failure
+        yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
+
+
+def read_jsonl(stream: BinaryIO, source: str, position=None) -> Iterator[Input]:
+    """Records of a JSONL stream, one line at a time.
+
+    `position`, when given, tells how far into the underlying file the stream is (for a
+    compressed stream); otherwise a record's size is its line's length.
+    """
+    last = position() if position else 0
+    for number, raw in enumerate(stream, start=1):
+        if position:
+            now = position()
+            size, last = now - last, now
+        else:
+            size = len(raw)
+        where = f"{source}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            yield InputFailure(where, where, f"line {number} is not valid JSON: {err}", line=number, size=size)
+            continue
+        if not isinstance(record, dict):
+            yield InputFailure(where, where, f"line {number} is not a JSON object", line=number, size=size)
+            continue
+        doc_id = record.get("id")
+        doc_id = where if doc_id is None else str(doc_id)
+        url = record.get("url")
+        if "html" in record and isinstance(record["html"], str):
+            kind, content = "html", record["html"]
+        elif "text" in record and isinstance(record["text"], str):
+            kind, content = "text", record["text"]
+        elif "text" in record or "html" in record:
+            yield InputFailure(doc_id, where, f"line {number}: 'text'/'html' must be a string", record,
+                               line=number, size=size)
+            continue
+        else:
+            yield InputFailure(doc_id, where, f"line {number}: record has neither 'text' nor 'html'", record,
+                               line=number, size=size)
+            continue
+        yield InputItem(doc_id, kind, content, where, path=source,
+                        url=url if isinstance(url, str) else None, fields=record, line=number, size=size)
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:5000].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
+
+
+def _read_stdin() -> Iterator[Input]:
+    """stdin holds a JSONL stream (read record by record), or one HTML or text document; either
+    may come gzip-compressed (recognised by gzip's magic bytes)."""
+    stream: BinaryIO = sys.stdin.buffer
+    if stream.peek(2)[:2] == b"\x1f\x8b":
+        stream = io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"))
+    if stream.peek(64).lstrip()[:1] == b"{":
+        yield from read_jsonl(stream, "<stdin>")
+        return
+    data = stream.read()
+    yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>", size=len(data))
+
+
+def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int) -> Iterator[Input]:
+    for raw in paths:
+        if raw == "-":
+            yield from _read_stdin()
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for found in _walk(path, skip):
+                if isinstance(found, InputFailure):
+                    yield found
+                else:
+                    yield from _read_file(found, printable(found.relative_to(path).as_posix()), max_bytes)
+        elif path.exists() or path.is_symlink():
+            yield from _read_file(path, printable(path.name), max_bytes)
+        else:
+            yield InputFailure(raw, raw, "no such file or folder")
+
+
+def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+    """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
+
+    A document's id is the JSONL record's `id`, or the file's path relative to the folder given
+    (its name, for a file given directly). Folders in `exclude` are not walked. A document whose
+    id an earlier document already had becomes a failure: outputs are keyed by id.
+    """
+    skip = frozenset(Path(p).resolve() for p in exclude)
+    seen = SeenSet()  # about 8 bytes per id: memory stays flat on millions of documents
+    for item in _all_inputs(paths, skip, max_bytes):
+        if isinstance(item, InputItem):
+            if not seen.add(item.id):
+                yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "
+                                                         "the same id", item.fields, line=item.line, size=item.size)
+                continue
+        yield item

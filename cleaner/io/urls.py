@@ -1,0 +1,154 @@
+"""Documents named by fsspec URLs (file://, memory://, s3://, gs://, ... whichever backends are
+installed), read the way sources.py reads local paths: same walk order, same ids, same failures.
+
+fsspec is imported only when a URL is given, so the plain install never needs it.
+"""
+from __future__ import annotations
+
+import gzip
+import posixpath
+import re
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from cleaner.io.sources import (GZIP_SUFFIX, HTML_SUFFIXES, JSONL_SUFFIXES, WALKED_SUFFIXES, DEFAULT_MAX_BYTES, Input,
+                      InputFailure, InputItem, content_suffix, iter_inputs, read_jsonl_file_object)
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(raw: str) -> bool:
+    """True for 'scheme://...' arguments, which are read through fsspec.
+
+    >>> is_url("s3://bucket/news"), is_url("file:///data/a.txt"), is_url("news/a.txt"), is_url("-")
+    (True, True, False, False)
+    """
+    return bool(_URL.match(raw))
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _reason(err: Exception) -> str:
+    return (err.strerror if isinstance(err, OSError) else None) or str(err)
+
+
+def _suffix(path: str) -> str:
+    """What the file holds, looking through a final .gz (as sources.content_suffix)."""
+    return content_suffix(PurePosixPath(path))
+
+
+def _is_gzip(path: str) -> bool:
+    return path.lower().endswith(GZIP_SUFFIX)
+
+
+def _walk(fs, root: str) -> Iterator[str | InputFailure]:
+    """Files under `root` with a known suffix, in the order sources._walk gives for a local folder:
+    a folder's files sorted by name, then its subfolders, depth first."""
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(fs.ls(current, detail=True), key=lambda e: posixpath.basename(e["name"].rstrip("/")))
+        except Exception as err:  # any backend error listing one folder: that folder fails, the others go on
+            doc_id = posixpath.relpath(current, root) if current != root else "."
+            yield InputFailure(doc_id, fs.unstrip_protocol(current), f"cannot list folder: {_reason(err)}")
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry["name"].rstrip("/")
+            base = posixpath.basename(name)
+            if entry.get("type") == "directory":
+                subfolders.append(name)
+            elif _suffix(name) in WALKED_SUFFIXES and ".expected." not in base:
+                yield name
+        pending.extend(reversed(subfolders))
+
+
+def _read(fs, path: str, doc_id: str, max_bytes: int) -> Iterator[Input]:
+    source = fs.unstrip_protocol(path)
+    if _suffix(path) in JSONL_SUFFIXES:
+        yield from _read_jsonl(fs, path, doc_id, source)
+        return
+    size = 0
+    try:
+        size = fs.size(path) or 0
+        if size > max_bytes:
+            yield InputFailure(doc_id, source, f"file is {_size_text(size)}, over the {_size_text(max_bytes)} "
+                                               "limit for one document (raise it with --max-bytes)", size=size)
+            return
+        if _is_gzip(path):
+            with fs.open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                data = stream.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise ValueError(f"decompressed content is over the {_size_text(max_bytes)} limit for one "
+                                 "document (raise it with --max-bytes)")
+        else:
+            data = fs.cat_file(path)
+    except Exception as err:  # network, permission, vanished object, bad gzip: this document fails, not the run
+        yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}", size=size)
+        return
+    kind = "html" if _suffix(path) in HTML_SUFFIXES else "text"
+    yield InputItem(doc_id, kind, data, source, path=source, size=size)
+
+
+def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
+    try:
+        raw = fs.open(path, "rb")
+    except Exception as err:
+        yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
+        return
+    with raw:
+        yield from read_jsonl_file_object(raw, source, gzipped=_is_gzip(path))
+
+
+def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+    """Every document named by one URL: a folder (prefix) is walked, a file is read."""
+    try:
+        import fsspec
+    except ImportError:
+        yield InputFailure(url, url, "reading URLs needs fsspec: pip install 'cleaner[dask]'")
+        return
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+        is_folder = fs.isdir(root)
+        exists = is_folder or fs.exists(root)
+    except (ImportError, ValueError) as err:  # no backend for the scheme, e.g. s3:// without s3fs
+        yield InputFailure(url, url, f"cannot open URL: {err}")
+        return
+    except Exception as err:
+        yield InputFailure(url, url, f"cannot open URL: {err}")
+        return
+    if not exists:
+        yield InputFailure(url, url, "no such file or folder")
+    elif is_folder:
+        prefix = root.rstrip("/") + "/"
+        for found in _walk(fs, root):
+            if isinstance(found, InputFailure):
+                yield found
+            else:
+                yield from _read(fs, found, found[len(prefix):] if found.startswith(prefix) else found, max_bytes)
+    else:
+        yield from _read(fs, root, posixpath.basename(root), max_bytes)
+
+
+def iter_any_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+    """Like sources.iter_inputs, but an argument may also be a URL. Without URLs it *is*
+    iter_inputs; with them, a later document whose id an earlier one had still becomes a failure."""
+    if not any(is_url(raw) for raw in paths):
+        yield from iter_inputs(paths, exclude=exclude, max_bytes=max_bytes)
+        return
+    seen: set[str] = set()
+    for raw in paths:
+        group = iter_url_inputs(raw, max_bytes) if is_url(raw) else iter_inputs([raw], exclude=exclude,
+                                                                                  max_bytes=max_bytes)
+        for item in group:
+            if isinstance(item, InputItem):
+                if item.id in seen:
+                    yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "
+                                                             "the same id", item.fields, line=item.line,
+                                       size=item.size)
+                    continue
+                seen.add(item.id)
+            yield item

@@ -1,0 +1,146 @@
+"""Rule kinds that judge one line at a time by a pattern: `capture` (fields into metadata),
+`drop-line` and `strip` (a fragment inside a line)."""
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from cleaner.document import Line, Removal
+from cleaner.rules.kinds.base import (IGNORE_CASE, MAX_WORDS, MIN_WORDS, VERBOSE, Context, Option, PatternTimeout, Rule,
+                                      kept_lines)
+from cleaner.text.dates import to_iso_date
+
+
+def _within_word_limits(rule: Rule, line: Line) -> bool:
+    low, high = rule.settings["min_words"], rule.settings["max_words"]
+    if low == MIN_WORDS.default and high == MAX_WORDS.default:
+        return True  # no limits set: do not count
+    return low <= line.words <= high
+
+
+class CaptureRule(Rule):
+    kind = "capture"
+    phase = 0
+    summary = "Capture named groups of a pattern into metadata (dates normalised to ISO 8601) and drop the line."
+    options = {
+        "pattern": Option(str, required=True, help="Regex with named groups, e.g. (?P<date>...) (?P<title>...)."),
+        "ignore_case": IGNORE_CASE,
+        "verbose": VERBOSE,
+        "drop": Option(bool, True, help="Drop the line once captured."),
+        "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
+        "min_words": MIN_WORDS,
+        "max_words": MAX_WORDS,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # "The first N lines" depends on which lines earlier removals left.
+        self.context_free = not self.settings["first_lines"]
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        candidates = kept_lines(lines)
+        if self.settings["first_lines"]:
+            candidates = candidates[: self.settings["first_lines"]]
+        changed = False
+        for line in candidates:
+            if not _within_word_limits(self, line):
+                continue
+            match = self.search("pattern", line.text, ctx)
+            if not match:
+                continue
+            for name, value in match.groupdict().items():
+                if value is None or not value.strip():
+                    continue
+                value = value.strip()
+                if name == "date":
+                    value = to_iso_date(value)
+                if value and name not in ctx.metadata:
+                    ctx.metadata[name] = value
+            if self.settings["drop"]:
+                ctx.drop(line, self.id)
+                changed = True
+        return changed
+
+
+class DropLineRule(Rule):
+    kind = "drop-line"
+    phase = 1
+    context_free = True
+    summary = "Drop every line the pattern matches."
+    options = {
+        "pattern": Option(str, required=True, help="Regex searched in each line (anchor it with ^ and $)."),
+        "ignore_case": IGNORE_CASE,
+        "verbose": VERBOSE,
+        "min_words": MIN_WORDS,
+        "max_words": MAX_WORDS,
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        changed = False
+        for line in kept_lines(lines):
+            if _within_word_limits(self, line) and self.search("pattern", line.text, ctx):
+                ctx.drop(line, self.id)
+                changed = True
+        return changed
+
+
+class StripRule(Rule):
+    kind = "strip"
+    phase = 1
+    context_free = True
+    summary = "Cut what the pattern matches out of a line and keep the rest (a line left empty is dropped)."
+    options = {
+        "pattern": Option(str, required=True, help="Regex for the fragment to cut."),
+        "ignore_case": IGNORE_CASE,
+        "verbose": VERBOSE,
+    }
+
+    def apply(self, lines: list[Line], ctx: Context) -> bool:
+        changed = False
+        for line in kept_lines(lines):
+            fragments, rest = self._cut(line.text, ctx)
+            if not fragments:
+                continue
+            changed = True
+            if not regex.search(r"[\p{L}\p{N}]", rest):
+                ctx.drop(line, self.id)
+                continue
+            for fragment in fragments:
+                ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
+            line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
+            ctx.text_changed = True
+            ctx.version += 1
+        return changed
+
+    # Cutting a fragment can join text into a new match ("a[x]b" around a cut); a few rounds of
+    # cutting every match catch those. Each round is one linear scan, so a line with thousands
+    # of matches costs thousands of matches, not thousands of scans of the whole line.
+    MAX_ROUNDS = 16
+
+    def _cut(self, text: str, ctx: Context) -> tuple[list[str], str]:
+        """The fragments cut, and what is left of the line.
+
+        >>> rule = StripRule("s", "d", {"pattern": r"\\[\\d+\\]"}, lambda p, f: regex.compile(p, f))
+        >>> rule._cut("One[1] two[2] three[3]", Context())
+        (['[1]', '[2]', '[3]'], 'One two three')
+        """
+        fragments: list[str] = []
+        pattern = self.patterns["pattern"]
+        for _ in range(self.MAX_ROUNDS):
+            pieces: list[str] = []
+            start = 0
+            try:
+                for match in pattern.finditer(text, timeout=ctx.pattern_timeout):
+                    if match.end() == match.start():
+                        break  # an empty match: nothing left to cut
+                    pieces.append(text[start:match.start()])
+                    fragments.append(match.group(0))
+                    start = match.end()
+            except TimeoutError:
+                raise PatternTimeout(self.id) from None
+            if not pieces:
+                break
+            pieces.append(text[start:])
+            text = "".join(pieces)
+        return fragments, text
