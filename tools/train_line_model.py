@@ -7,7 +7,7 @@
 What it does:
 1. cleans every full-page text dump of the development set with the bundled rules (the line
    model itself switched off) and keeps, for each page main-content judged, each line's context
-   features (cleaner/linecontext.py);
+   features (cleaner/fullpage/features.py);
 2. labels a line "article" when it holds a segment annotated as content, "boilerplate" when it
    holds one annotated as boilerplate (the trees learn from these lines only);
 3. learns a word-evidence table: each word's log-odds of standing in a boilerplate line rather
@@ -23,7 +23,7 @@ What it does:
    of what is validated: a test fold's evidence comes from the other folds' sites only, and the
    training lines' evidence from an inner split by site, as it will be for a new site;
 5. trains on all labelled lines and writes the trees and the word table as JSON
-   (cleaner/linemodel.py reads them).
+   (cleaner/fullpage/linemodel.py reads them).
 
 The features describe lines (length, stopwords, position, neighbours, words shared by many
 sites), never a site, so the trees carry over to other sites; the by-site folds measure how well.
@@ -132,7 +132,7 @@ def extractor_labels(texts: list[str], extracted: str) -> list[int]:
 
 
 def export(model, names: list[str], word_evidence: dict[str, float]) -> dict:
-    """scikit-learn's HistGradientBoostingClassifier as plain JSON trees (see cleaner/linemodel.py)."""
+    """scikit-learn's HistGradientBoostingClassifier as plain JSON trees (see cleaner/fullpage/linemodel.py)."""
     trees = []
     for (predictor,) in model._predictors:
         nodes = []

@@ -21,7 +21,8 @@ from cleaner.engines.outcome import Summary
 from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
                                     find_checkpoint, fingerprint, skip_inputs)
 from cleaner.fullpage.chrome import learn_chrome
-from cleaner.io.sources import DEFAULT_MAX_BYTES, iter_inputs
+from cleaner.io.formats import DEFAULT_MAX_BYTES
+from cleaner.io.sources import iter_inputs
 from cleaner.io.writers import JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
 from cleaner.pipeline import Cleaner
 from cleaner.rules.report import RuleReport
@@ -242,7 +243,7 @@ def clean(
 def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
                    scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
                    report: Optional[Path], progress: Optional[bool]) -> None:
-    """`clean --engine dask`: dask_engine does the work. It is imported only now, so that the
+    """`clean --engine dask`: engines/dask.py does the work. It is imported only now, so that the
     plain install never needs Dask. Always exits, with the local engine's exit codes."""
     from cleaner.engines.dask import DaskUsageError, clean_with_dask
 

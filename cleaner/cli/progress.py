@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from cleaner.io.sources import WALKED_SUFFIXES, content_suffix, is_expectation
+from cleaner.io.formats import is_walked
 
 
 def input_size(paths: list[str]) -> int | None:
@@ -24,7 +24,7 @@ def input_size(paths: list[str]) -> int | None:
                 for root, _dirs, files in os.walk(path):
                     for name in files:
                         file = Path(root, name)
-                        if content_suffix(file) in WALKED_SUFFIXES and not is_expectation(file):
+                        if is_walked(file):
                             total += file.stat().st_size
             else:
                 total += path.stat().st_size

@@ -432,7 +432,7 @@ def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str
     the records with the local engine's writers (stdout, or a text/json tree)."""
     from pathlib import Path
 
-    from cleaner.io.sources import DEFAULT_MAX_BYTES
+    from cleaner.io.formats import DEFAULT_MAX_BYTES
     from cleaner.io.urls import iter_any_inputs
     from cleaner.io.writers import open_writer
 

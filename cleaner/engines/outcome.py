@@ -9,7 +9,7 @@ one in local.py, the Dask one in dask.py) builds on its two parts:
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
 from cleaner.io.decode import DecodeError
@@ -33,7 +33,6 @@ class Summary:
     resumed: int = 0  # documents an earlier, interrupted run accounted for (in the counts above)
     seconds: float = 0.0
     input_bytes: int = 0
-    failures: list[dict[str, Any]] = field(default_factory=list)  # kept for API users; the CLI streams them
 
     def add(self, record: Record | None, error: Record | None, size: int = 0, skipped: bool = False) -> None:
         """Count one document's outcome: an output record, an error record, or (skipped) an
@@ -57,7 +56,7 @@ class Summary:
     def counts(self) -> dict[str, int]:
         """The counts alone, as stored in a checkpoint."""
         data = asdict(self)
-        for name in ("failures", "seconds", "resumed"):
+        for name in ("seconds", "resumed"):
             data.pop(name)
         return data
 

@@ -43,7 +43,7 @@ _EVIDENCE_STEPS = (-2, -1, 1, 2)
 
 @dataclass
 class PageLines:
-    """What main-content detection worked out for a page's lines, as linecontext needs it."""
+    """What main-content detection worked out for a page's lines, as the context features need them."""
 
     texts: list[str]
     features: list["LineFeatures"]

@@ -1,7 +1,7 @@
 """A learned line scorer stored as data: boosted decision trees read from a JSON file.
 
 Main-content detection (maincontent.py) can hand its last word to such a model: for each line of
-a full-page dump, the model reads the line's context features (linecontext.py) and gives the
+a full-page dump, the model reads the line's context features (features.py) and gives the
 probability that the line belongs to the article. The trees are plain data, like the rules: a
 list of nodes, each testing one named feature against a threshold. They are written by
 tools/train_line_model.py (gradient boosting from scikit-learn, trained on annotated pages);
@@ -12,7 +12,7 @@ File format (JSON):
     {"features": ["len", "sw", ...],         # the feature names, in the order nodes refer to them
      "baseline": -0.3,                        # log-odds before any tree
      "trees": [[[feature, threshold, left, right, value], ...], ...],
-     "word_evidence": {"newsletter": 1.9, "dass": -2.5, ...}}   # optional, see linecontext.py
+     "word_evidence": {"newsletter": 1.9, "dass": -2.5, ...}}   # optional, see features.py
 
 The word-evidence table belongs to the trees (they were trained on features computed from it),
 so it travels in the same file.

@@ -21,7 +21,7 @@ A dump usually starts with the page's <title>, and the article's heading repeats
 part without the site's name). When such a line is found, the span is built around it instead:
 the page's longest prose (a log-in dialog, a comment thread) is then not taken for the article.
 
-With a learned line model (linemodel.py, features from linecontext.py), the trees have the last
+With a learned line model (linemodel.py, features from features.py), the trees have the last
 word on each line of a dump, reading the span and classes above as evidence.
 
 The rule first decides whether the document is a full-page dump at all: only when a good deal of
@@ -421,7 +421,7 @@ class MainContent(Rule):
         "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
         "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
         "line_model": Option(str, "", is_path=True, help="A learned line scorer (JSON, path relative to the rule file; see "
-                                           "cleaner/linemodel.py): in a dump, it keeps the lines it judges article "
+                                           "cleaner/fullpage/linemodel.py): in a dump, it keeps the lines it judges article "
                                            "text, reading the span and classes above as evidence. Empty: off."),
         "keep_probability": Option((int, float), 0.5, help="With a line_model, a line is kept from this probability on."),
         "model_dump_run": Option(int, 0, help="With a line_model, a document the menu conditions above let pass is a dump "

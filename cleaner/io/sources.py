@@ -12,17 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
+from cleaner.io.formats import (DEFAULT_MAX_BYTES, JSONL_SUFFIXES, content_suffix, is_gzip, is_walked, kind_for,
+                                over_size_reason, read_decompressed)
 from cleaner.io.seen import SeenSet
-
-TEXT_SUFFIXES = {".txt", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-WALKED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-# NAME.jsonl.gz, NAME.txt.gz, NAME.html.gz: read through gzip, as a stream.
-GZIP_SUFFIX = ".gz"
-# One document larger than this is refused with an error record instead of being read whole.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-
+from cleaner.io.walk import Entry, walk
 
 @dataclass
 class InputItem:
@@ -54,32 +47,6 @@ class InputFailure:
 Input = InputItem | InputFailure
 
 
-def content_suffix(path: Path) -> str:
-    """The suffix that says what a file holds, looking through a final .gz.
-
-    >>> content_suffix(Path("news/a.jsonl.gz")), content_suffix(Path("b.TXT")), content_suffix(Path("c.gz"))
-    ('.jsonl', '.txt', '')
-    """
-    name = path.name.lower()
-    if name.endswith(GZIP_SUFFIX):
-        name = name[: -len(GZIP_SUFFIX)]
-    return os.path.splitext(name)[1]
-
-
-def is_gzip(path: Path) -> bool:
-    return path.name.lower().endswith(GZIP_SUFFIX)
-
-
-def _kind_for(path: Path) -> str:
-    return "html" if content_suffix(path) in HTML_SUFFIXES else "text"
-
-
-def is_expectation(path: Path) -> bool:
-    """NAME.expected.txt beside NAME.txt is a golden expectation for `cleaner rules test`, not a
-    document: folder walks skip it."""
-    return ".expected." in path.name
-
-
 def printable(name: str) -> str:
     """A file name fit for ids, JSON and messages: bytes that are not UTF-8 shown as \\xNN.
 
@@ -98,56 +65,36 @@ def _is_excluded(path: Path, exclude: frozenset[Path]) -> bool:
         return False
 
 
-def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
-    """Files under `folder` with a known suffix, in sorted order, depth first.
-
-    Iterative, so a very deep tree cannot exhaust the stack; symlinked folders are not followed,
-    so a link loop cannot trap the walk; a folder that cannot be listed, or a link to nothing,
-    becomes a failure rather than vanishing from the count. Folders in `exclude` (the output
-    folder or file, when it sits inside an input folder) are skipped.
-    """
-    pending = [folder]
-    while pending:
-        current = pending.pop()
+def _list_folder(folder: Path, exclude: frozenset[Path]) -> Iterator[Entry[Path] | InputFailure]:
+    """A local folder's entries, sorted by name. Symlinked folders are not followed (a link loop
+    cannot trap the walk); a link to nothing is listed, and fails when read, with its reason; an
+    entry that cannot be examined becomes a failure rather than vanishing from the count; the
+    output folder or file (`exclude`), when it sits inside an input folder, is left out."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        path = Path(entry.path)
         try:
-            with os.scandir(current) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                if not _is_excluded(path, exclude):
+                    yield Entry(entry.name, path, is_folder=True)
+            elif is_walked(entry.name) and not (exclude and _is_excluded(path, exclude)) and (
+                    entry.is_file() or entry.is_symlink()):
+                yield Entry(entry.name, path, is_folder=False)
         except OSError as err:
-            doc_id = printable(current.relative_to(folder).as_posix())
-            yield InputFailure(doc_id, printable(str(current)), f"cannot list folder: {err.strerror or err}")
-            continue
-        subfolders = []
-        for entry in entries:
-            path = Path(entry.path)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not _is_excluded(path, exclude):
-                        subfolders.append(path)
-                    continue
-                wanted = content_suffix(path) in WALKED_SUFFIXES and not is_expectation(path)
-                if wanted and exclude and _is_excluded(path, exclude):
-                    continue
-                if wanted and (entry.is_file() or entry.is_symlink()):
-                    yield path  # a dangling or looping link fails when read, with its reason
-            except OSError as err:
-                doc_id = printable(path.relative_to(folder).as_posix())
-                yield InputFailure(doc_id, printable(str(path)), f"cannot read file: {err.strerror or err}")
-        pending.extend(reversed(subfolders))
+            yield InputFailure(printable(path.relative_to(folder).as_posix()), printable(str(path)),
+                               f"cannot read file: {err.strerror or err}")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
+    """Files under `folder` that a walk reads, in walk order (walk.py)."""
+    def listing_failed(current: Path, err: Exception) -> InputFailure:
+        reason = (err.strerror if isinstance(err, OSError) else None) or err
+        return InputFailure(printable(current.relative_to(folder).as_posix()), printable(str(current)),
+                            f"cannot list folder: {reason}")
 
-
-def _read_gzip(path: Path, max_bytes: int) -> bytes:
-    """The decompressed bytes, refusing (ValueError) to inflate past `max_bytes`: a small .gz
-    can hold a huge document."""
-    with gzip.open(path, "rb") as stream:
-        data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValueError(f"decompressed content is over the {_megabytes(max_bytes)} limit for one document "
-                         "(raise it with --max-bytes)")
-    return data
+    # The listing already keeps only the files a walk reads: it must know before examining an entry.
+    return walk(folder, lambda current: _list_folder(current, exclude), listing_failed, wanted=is_walked)
 
 
 def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
@@ -159,17 +106,20 @@ def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> I
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            yield InputFailure(doc_id, source, f"file is {_megabytes(size)}, over the {_megabytes(max_bytes)} "
-                                               "limit for one document (raise it with --max-bytes)", size=size)
+            yield InputFailure(doc_id, source, over_size_reason(size, max_bytes), size=size)
             return
-        data = _read_gzip(path, max_bytes) if is_gzip(path) else path.read_bytes()
+        if is_gzip(path):
+            with gzip.open(path, "rb") as stream:
+                data = read_decompressed(stream, max_bytes)
+        else:
+            data = path.read_bytes()
     except OSError as err:  # gzip's BadGzipFile and EOFError on a truncated file are OSError/EOFError
         yield InputFailure(doc_id, source, f"cannot read file: {err.strerror or err}", size=size)
         return
     except (EOFError, ValueError) as err:
         yield InputFailure(doc_id, source, f"cannot read file: {err}", size=size)
         return
-    yield InputItem(doc_id, _kind_for(path), data, source, path=str(path), size=size)
+    yield InputItem(doc_id, kind_for(path), data, source, path=str(path), size=size)
 
 
 def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:

@@ -1,5 +1,6 @@
 """Documents named by fsspec URLs (file://, memory://, s3://, gs://, ... whichever backends are
-installed), read the way sources.py reads local paths: same walk order, same ids, same failures.
+installed), read the way sources.py reads local paths: the same walk (walk.py), suffixes and guards (formats.py), so
+the same order, ids and failures.
 
 fsspec is imported only when a URL is given, so the plain install never needs it.
 """
@@ -8,11 +9,13 @@ from __future__ import annotations
 import gzip
 import posixpath
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
-from cleaner.io.sources import (GZIP_SUFFIX, HTML_SUFFIXES, JSONL_SUFFIXES, WALKED_SUFFIXES, DEFAULT_MAX_BYTES, Input,
-                      InputFailure, InputItem, content_suffix, iter_inputs, read_jsonl_file_object)
+from cleaner.io.formats import (DEFAULT_MAX_BYTES, JSONL_SUFFIXES, content_suffix, is_gzip, is_walked, kind_for,
+                                over_size_reason, read_decompressed)
+from cleaner.io.sources import Input, InputFailure, InputItem, iter_inputs, read_jsonl_file_object
+from cleaner.io.walk import Entry, walk
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -26,71 +29,44 @@ def is_url(raw: str) -> bool:
     return bool(_URL.match(raw))
 
 
-def _size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
 def _reason(err: Exception) -> str:
     return (err.strerror if isinstance(err, OSError) else None) or str(err)
 
 
-def _suffix(path: str) -> str:
-    """What the file holds, looking through a final .gz (as sources.content_suffix)."""
-    return content_suffix(PurePosixPath(path))
-
-
-def _is_gzip(path: str) -> bool:
-    return path.lower().endswith(GZIP_SUFFIX)
-
-
 def _walk(fs, root: str) -> Iterator[str | InputFailure]:
-    """Files under `root` with a known suffix, in the order sources._walk gives for a local folder:
-    a folder's files sorted by name, then its subfolders, depth first."""
-    pending = [root]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = sorted(fs.ls(current, detail=True), key=lambda e: posixpath.basename(e["name"].rstrip("/")))
-        except Exception as err:  # any backend error listing one folder: that folder fails, the others go on
-            doc_id = posixpath.relpath(current, root) if current != root else "."
-            yield InputFailure(doc_id, fs.unstrip_protocol(current), f"cannot list folder: {_reason(err)}")
-            continue
-        subfolders = []
-        for entry in entries:
-            name = entry["name"].rstrip("/")
-            base = posixpath.basename(name)
-            if entry.get("type") == "directory":
-                subfolders.append(name)
-            elif _suffix(name) in WALKED_SUFFIXES and ".expected." not in base:
-                yield name
-        pending.extend(reversed(subfolders))
+    """Files under `root` that a walk reads, in the order a local folder's walk gives (walk.py)."""
+    def list_folder(current: str) -> list[Entry[str]]:
+        listing = sorted(fs.ls(current, detail=True), key=lambda e: posixpath.basename(e["name"].rstrip("/")))
+        return [Entry(posixpath.basename(e["name"].rstrip("/")), e["name"].rstrip("/"),
+                      is_folder=e.get("type") == "directory") for e in listing]
+
+    def listing_failed(current: str, err: Exception) -> InputFailure:
+        doc_id = posixpath.relpath(current, root) if current != root else "."
+        return InputFailure(doc_id, fs.unstrip_protocol(current), f"cannot list folder: {_reason(err)}")
+
+    return walk(root, list_folder, listing_failed, wanted=is_walked)
 
 
 def _read(fs, path: str, doc_id: str, max_bytes: int) -> Iterator[Input]:
     source = fs.unstrip_protocol(path)
-    if _suffix(path) in JSONL_SUFFIXES:
+    if content_suffix(path) in JSONL_SUFFIXES:
         yield from _read_jsonl(fs, path, doc_id, source)
         return
     size = 0
     try:
         size = fs.size(path) or 0
         if size > max_bytes:
-            yield InputFailure(doc_id, source, f"file is {_size_text(size)}, over the {_size_text(max_bytes)} "
-                                               "limit for one document (raise it with --max-bytes)", size=size)
+            yield InputFailure(doc_id, source, over_size_reason(size, max_bytes), size=size)
             return
-        if _is_gzip(path):
+        if is_gzip(path):
             with fs.open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                data = stream.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise ValueError(f"decompressed content is over the {_size_text(max_bytes)} limit for one "
-                                 "document (raise it with --max-bytes)")
+                data = read_decompressed(stream, max_bytes)
         else:
             data = fs.cat_file(path)
     except Exception as err:  # network, permission, vanished object, bad gzip: this document fails, not the run
         yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}", size=size)
         return
-    kind = "html" if _suffix(path) in HTML_SUFFIXES else "text"
-    yield InputItem(doc_id, kind, data, source, path=source, size=size)
+    yield InputItem(doc_id, kind_for(path), data, source, path=source, size=size)
 
 
 def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
@@ -100,7 +76,7 @@ def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
         yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
         return
     with raw:
-        yield from read_jsonl_file_object(raw, source, gzipped=_is_gzip(path))
+        yield from read_jsonl_file_object(raw, source, gzipped=is_gzip(path))
 
 
 def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:

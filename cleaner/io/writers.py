@@ -10,20 +10,14 @@ import json
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 
 import regex
 
+from cleaner.io.formats import DOCUMENT_SUFFIXES
 from cleaner.io.seen import SeenSet
 
-FORMATS = ("text", "json", "jsonl")
-_INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
 _UNSAFE = regex.compile(r"[\x00-\x1f\x7f<>:\"|?*\\]")
-
-
-class Writer(Protocol):
-    def write(self, record: dict[str, Any]) -> None: ...
-    def close(self) -> None: ...
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -61,9 +55,9 @@ def relative_output_path(doc_id: str, suffix: str) -> PurePosixPath:
     parts = [_UNSAFE.sub("_", part) for part in regex.split(r"[/\\]+", doc_id) if part not in ("", ".", "..")]
     parts = [part.lstrip(".") or "_" for part in parts] or ["document"]
     name = PurePosixPath(*parts)
-    if name.suffix.lower() == ".gz" and name.with_suffix("").suffix.lower() in _INPUT_SUFFIXES:
+    if name.suffix.lower() == ".gz" and name.with_suffix("").suffix.lower() in DOCUMENT_SUFFIXES:
         name = name.with_suffix("")  # a.txt.gz -> a.txt -> a
-    if name.suffix.lower() in _INPUT_SUFFIXES:
+    if name.suffix.lower() in DOCUMENT_SUFFIXES:
         name = name.with_suffix("")
     return name.with_name(name.name[:200] + suffix)
 

@@ -1,4 +1,4 @@
-"""Golden tests for rules: NAME.txt or NAME.html beside NAME.expected.txt (the clean text) and,
+"""Golden tests for rules: NAME.txt or NAME.html (any one-document suffix a folder walk reads) beside NAME.expected.txt (the clean text) and,
 optionally, NAME.expected.json (metadata; only the keys given are compared)."""
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.io.formats import DOCUMENT_SUFFIXES, is_expectation, kind_for
 from cleaner.pipeline import Cleaner
-
-INPUT_SUFFIXES = (".txt", ".html", ".htm")
-
 
 @dataclass
 class FixtureResult:
@@ -24,7 +22,7 @@ def find_fixtures(folder: Path) -> list[Path]:
     if folder.is_file():
         return [folder]
     return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and ".expected." not in p.name)
+                  if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not is_expectation(p))
 
 
 def expected_paths(source: Path) -> tuple[Path, Path]:
@@ -35,7 +33,7 @@ def expected_paths(source: Path) -> tuple[Path, Path]:
 def run_fixture(cleaner: Cleaner, source: Path, update: bool = False) -> FixtureResult:
     text_path, meta_path = expected_paths(source)
     try:
-        result = cleaner.clean_bytes(source.read_bytes(), html=source.suffix.lower() in (".html", ".htm"),
+        result = cleaner.clean_bytes(source.read_bytes(), html=kind_for(source) == "html",
                                      path=str(source))
     except Exception as err:  # a fixture that cannot be cleaned is a failure to show, not a crash
         return FixtureResult(source, False, f"cannot clean: {type(err).__name__}: {err}")

@@ -1,0 +1,48 @@
+"""One walk of a folder tree, shared by local folders (sources.py) and fsspec URLs (urls.py):
+a folder's files in name order, then its subfolders, depth first; only the files a walk reads
+(formats.is_walked). Iterative, so a very deep tree cannot exhaust the stack."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Generic, Iterable, Iterator, TypeVar
+
+Location = TypeVar("Location")
+Failure = TypeVar("Failure")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[Location]):
+    """One entry of a folder listing: its name (what the suffix is read from) and where it is."""
+
+    name: str
+    location: Location
+    is_folder: bool
+
+
+def walk(root: Location,
+         list_folder: Callable[[Location], Iterable["Entry[Location] | Failure"]],
+         listing_failed: Callable[[Location, Exception], Failure],
+         wanted: Callable[[str], bool]) -> Iterator["Location | Failure"]:
+    """The files under `root` that `wanted` accepts (by name), in walk order.
+
+    `list_folder` gives a folder's entries sorted by name (an entry that cannot be examined may
+    come as a failure, passed on in its place); a folder that cannot be listed at all becomes
+    `listing_failed(folder, error)` and the walk goes on with the others.
+    """
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(list_folder(current))
+        except Exception as err:  # any error listing one folder: that folder fails, the others go on
+            yield listing_failed(current, err)
+            continue
+        subfolders = []
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                yield entry
+            elif entry.is_folder:
+                subfolders.append(entry.location)
+            elif wanted(entry.name):
+                yield entry.location
+        pending.extend(reversed(subfolders))
