@@ -14,9 +14,53 @@ class Removal:
     rule: str
     text: str
     line: int  # 1-based line number in the repaired text
+    fragment: bool = False  # a piece cut out of the line (a strip rule), not the whole line
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "text": self.text, "line": self.line}
+
+
+def removal_spans(repaired: str, removals: list[Removal]) -> list[tuple[int, int] | None]:
+    """Where each removal is in the repaired text, as [start, end) character offsets.
+
+    A removed line's span is the whole line (without its trailing white space); a fragment's is
+    where it occurs in its line, each occurrence given once. A fragment that earlier cuts had
+    joined together (it is not in the line as written) has no span: None.
+
+    >>> text = "Title\\nBody [1] and [1] more.\\nPhoto: AP"
+    >>> removals = [Removal("s", "[1]", 2, True), Removal("s", "[1]", 2, True), Removal("p", "Photo: AP", 3)]
+    >>> [text[a:b] for a, b in removal_spans(text, removals)], removal_spans(text, removals)[:2]
+    (['[1]', '[1]', 'Photo: AP'], [(11, 14), (19, 22)])
+    """
+    starts = [0]
+    lines = repaired.split("\n")
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    taken: dict[int, list[tuple[int, int]]] = {}
+    spans: list[tuple[int, int] | None] = []
+    for removal in removals:
+        index = removal.line - 1
+        if not 0 <= index < len(lines):
+            spans.append(None)
+            continue
+        line = lines[index].rstrip()
+        if not removal.fragment:
+            spans.append((starts[index], starts[index] + len(line)))
+            continue
+        found = None
+        at = line.find(removal.text) if removal.text else -1
+        while at >= 0:
+            span = (at, at + len(removal.text))
+            if all(span[1] <= a or span[0] >= b for a, b in taken.get(index, [])):
+                found = span
+                break
+            at = line.find(removal.text, at + 1)
+        if found is None:
+            spans.append(None)
+            continue
+        taken.setdefault(index, []).append(found)
+        spans.append((starts[index] + found[0], starts[index] + found[1]))
+    return spans
 
 
 @dataclass
@@ -54,13 +98,20 @@ class CleanResult:
     lines: list[Line] = field(default_factory=list)  # every input line with its verdict (for explain)
     warnings: list[str] = field(default_factory=list)  # rules skipped for this document, and why
     notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, why it judged so)
+    repaired: str = ""  # the repaired text the lines come from (what removal spans index)
 
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "metadata": self.metadata,
-            "removed": [self._removal_record(r) for r in self.removed],
-        }
+    def as_record(self, spans: bool = False) -> dict[str, Any]:
+        """The record's own fields. With `spans`, each removal also carries its [start, end)
+        character offsets in the repaired text, and the record that text as `repaired_text`."""
+        removed = [self._removal_record(r) for r in self.removed]
+        if spans:
+            for entry, span in zip(removed, removal_spans(self.repaired, self.removed)):
+                if span is not None:
+                    entry["start"], entry["end"] = span
+        record = {"text": self.text, "metadata": self.metadata, "removed": removed}
+        if spans:
+            record["repaired_text"] = self.repaired
+        return record
 
     def note_by(self, rule: str, line: int) -> str:
         """The note `rule` left on `line` ("p=0.03": main-content's probability that the line was

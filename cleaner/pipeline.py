@@ -30,15 +30,18 @@ class Cleaner:
     `rules` adds rule files or folders to the bundled ones; `use_default_rules=False` leaves
     the bundled ones out. Pass `rulesets` to use already-loaded rule sets as they are.
     `chrome` is site chrome learned from a batch (chrome.py): its lines are dropped from every
-    document of their site, reported as rule `learned-chrome`.
+    document of their site, reported as rule `learned-chrome`. With `spans`, the records a batch
+    writes give each removal's character offsets in the repaired text (CleanResult.as_record).
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
                  rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
-                 chrome: LearnedChrome | None = None):
+                 chrome: LearnedChrome | None = None, spans: bool = False):
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
         self.pattern_timeout = pattern_timeout
         self.chrome = chrome
+        # Batch records (engines/outcome.py) carry removal spans and the repaired text.
+        self.spans = spans
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""
@@ -68,12 +71,14 @@ class Cleaner:
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
         ctx.removals.sort(key=lambda r: r.line)
-        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes)
+        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired)
 
-    def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None) -> CleanResult:
-        """Extract the main text of an HTML page with trafilatura, then clean it like text."""
+    def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None,
+                   charset: str | None = None) -> CleanResult:
+        """Extract the main text of an HTML page with trafilatura, then clean it like text.
+        `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
         if isinstance(html, bytes):
-            html = decode_bytes(html, html=True)
+            html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
         page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path))
         return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,

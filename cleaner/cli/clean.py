@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -17,13 +18,13 @@ import typer
 from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, fail
 from cleaner.cli.progress import Progress
 from cleaner.engines.local import run_batch
-from cleaner.engines.outcome import Summary
+from cleaner.engines.outcome import DEFAULT_HTML_SECONDS, Summary, TimeLimit
 from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
                                     find_checkpoint, fingerprint, skip_inputs)
 from cleaner.fullpage.chrome import learn_chrome
 from cleaner.io.formats import DEFAULT_MAX_BYTES
 from cleaner.io.sources import iter_inputs
-from cleaner.io.writers import JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
+from cleaner.io.writers import DolmaWriter, JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
 from cleaner.pipeline import Cleaner
 from cleaner.rules.report import RuleReport
 
@@ -37,6 +38,7 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    parquet = "parquet"
 
 
 def default_workers() -> int:
@@ -47,7 +49,7 @@ def default_workers() -> int:
 
 
 def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[Path], rules: Optional[List[Path]],
-                    no_default_rules: bool, max_bytes: int, checkpoint_every: int) -> str:
+                    no_default_rules: bool, max_bytes: int, checkpoint_every: int, spans: bool = False) -> str:
     """What must be the same for a run to resume another: inputs, options, rule files (their
     contents' time stamps and sizes) and the cleaner's version. Not --workers: any number of
     workers writes the same bytes."""
@@ -59,19 +61,22 @@ def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[P
         "paths": [p if p == "-" else str(Path(p).resolve()) for p in paths],
         "format": fmt, "output": str(output.resolve()), "errors": str(errors.resolve()) if errors else None,
         "rules": _stamp(tuple(rule_paths)), "max_bytes": max_bytes, "checkpoint_every": checkpoint_every,
-        "version": __version__,
+        "version": __version__, **({"spans": True} if spans else {}),
     })
 
 
 def clean(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
-                                      help="Files, folders (walked for .txt, .html/.htm, .jsonl, each optionally "
-                                           ".gz-compressed) or - for stdin."),
+                                      help="Files, folders (walked for .txt, .html/.htm, .jsonl, .warc, each "
+                                           "optionally .gz-compressed, and .parquet) or - for stdin."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o",
-        help="For jsonl: the output file (gzip-compressed when it ends in .gz). For text/json: a folder, one "
-             "file per document mirroring the input tree. Default: stdout."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text, json or jsonl."),
+        help="For jsonl: the output file (gzip-compressed when it ends in .gz). For parquet: the output file. "
+             "For text/json: a folder, one file per document mirroring the input tree. Default: stdout."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", "-f",
+        help="text, json, jsonl or parquet (the JSONL records' fields as columns; needs "
+             "`pip install 'cleaner[parquet]'` and -o FILE)."),
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line, no progress, no per-document "
@@ -117,13 +122,39 @@ def clean(
     chrome_share: float = typer.Option(
         0.5, "--chrome-share", min=0.0, max=1.0,
         help="A line is chrome when it occurs in at least this share of its site's documents."),
+    spans: bool = typer.Option(
+        False, "--spans",
+        help="Give each removed line or fragment its character offsets in the repaired text (\"start\", "
+             "\"end\") and add that text to the record as repaired_text, so a pipeline can apply or audit the "
+             "removals without running the cleaner again."),
+    dolma_attributes: Optional[str] = typer.Option(
+        None, "--dolma-attributes", metavar="NAME",
+        help="With --format jsonl -o FILE: write dolma documents (text: the repaired text) to FILE and the "
+             "removal spans as dolma attributes (NAME__RULE: [[start, end, score], ...]) to "
+             "attributes/NAME/ beside them (DATASET/documents/F -> DATASET/attributes/NAME/F)."),
+    doc_timeout: Optional[float] = typer.Option(
+        None, "--doc-timeout", min=0.0, metavar="SECONDS",
+        help=f"A document whose cleaning takes longer becomes an error record and the worker process cleaning "
+             f"it is replaced (with -w 1 too: documents are then cleaned in one worker process). Default: "
+             f"{DEFAULT_HTML_SECONDS:g} for HTML pages, none for text (its cost grows with its size and its "
+             "patterns have their own limit). 0: no limit. Not applied with --engine dask."),
 ) -> None:
     """Clean documents and write the clean text with metadata and the list of removed lines.
 
     Every input document gives exactly one output record or one error record; the summary on
     stderr counts them. Exit code 1 when some documents failed.
     """
+    if fmt == OutputFormat.parquet and output is None:
+        fail("--format parquet needs -o FILE.parquet: Parquet is not written to stdout", 2)
+    if dolma_attributes is not None and (fmt != OutputFormat.jsonl or output is None):
+        fail("--dolma-attributes needs --format jsonl and -o FILE (the documents file)", 2)
+    if dolma_attributes is not None and not dolma_attributes.replace("-", "_").isidentifier():
+        fail(f"--dolma-attributes {dolma_attributes!r}: use letters, digits, - and _ (it names a folder and "
+             "the attribute keys)", 2)
+    if resume and (fmt == OutputFormat.parquet or dolma_attributes is not None):
+        fail("--resume works with JSONL and per-document output; rerun a Parquet or dolma run from the start", 2)
     cleaner = build_cleaner(rules, no_default_rules)
+    cleaner.spans = spans or dolma_attributes is not None
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
     if learn_chrome_ and "-" not in paths:
         # A first, reading-only pass over the batch: lines recurring across a site's documents.
@@ -132,7 +163,7 @@ def clean(
                                       min_documents=chrome_min_docs, min_share=chrome_share)
         if not quiet and cleaner.chrome:
             typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
-    if output is not None and fmt != OutputFormat.jsonl and output.exists() and not output.is_dir():
+    if output is not None and fmt in (OutputFormat.text, OutputFormat.json) and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     if resume and output is None:
         fail("--resume needs --output: there is nothing to resume on stdout", 2)
@@ -141,16 +172,22 @@ def clean(
     workers = workers or default_workers()
     if scheduler is not None and engine != Engine.dask:
         fail("--scheduler needs --engine dask", 2)
+    if engine == Engine.dask and dolma_attributes is not None:
+        fail("--dolma-attributes is not available with --engine dask", 2)
     if engine == Engine.dask:
         _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
                        resume=resume, report=report, progress=progress)  # exits
-    jsonl_file = output is not None and fmt == OutputFormat.jsonl
-    inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes)
+    # Checkpoints (--resume) follow a plain JSONL output file.
+    jsonl_file = output is not None and fmt == OutputFormat.jsonl and dolma_attributes is None
+    records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
+    inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes,
+                         skipped=records_skipped)
 
     checkpoint = None
     print_ = ""
     if jsonl_file:
-        print_ = run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, checkpoint_every)
+        print_ = run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, checkpoint_every,
+                                 spans)
         if resume:
             try:
                 checkpoint = find_checkpoint(output, errors, print_)
@@ -169,8 +206,14 @@ def clean(
         summary = Summary.from_counts(checkpoint.counts)
         summary.resumed = checkpoint.inputs
         inputs = skip_inputs(inputs, checkpoint.inputs)
+    elif dolma_attributes is not None:
+        writer = DolmaWriter(output, dolma_attributes)
+        errors_file = JsonlFile(errors) if errors else None
     else:
-        writer = open_writer(fmt.value, output)
+        try:
+            writer = open_writer(fmt.value, output)
+        except RuntimeError as err:  # the extra the format needs is not installed
+            fail(str(err), 2)
         errors_file = JsonlFile(errors) if errors else None
     tree = writer if isinstance(writer, TreeWriter) else None
     checkpointer = Checkpointer(output, writer, errors_file, print_, checkpoint_every) if jsonl_file else None
@@ -207,7 +250,7 @@ def clean(
     try:
         summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
                             already_done=tree.already_done if (tree is not None and resume) else None,
-                            on_outcome=after_each, summary=summary)
+                            on_outcome=after_each, summary=summary, time_limit=TimeLimit.from_option(doc_timeout))
     except BaseException as err:
         writer.abort()
         if errors_file is not None:
@@ -225,6 +268,7 @@ def clean(
         raise typer.Exit(2)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    summary.records_skipped = dict(records_skipped)
     if meter is not None:
         meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
         meter.clear()

@@ -36,13 +36,14 @@ import pickle
 import threading
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from cleaner.engines.outcome import Summary, error_record, process
 from cleaner.pipeline import Cleaner
-from cleaner.io.sources import Input
+from cleaner.io.inputs import Input
 from cleaner.io.writers import dumps
 
 INSTALL_HINT = "--engine dask needs Dask; install it with: pip install 'cleaner[dask]'"
@@ -89,13 +90,15 @@ class CleanerSpec:
     digest: str
     rulesets: bytes
     pattern_timeout: float
+    spans: bool = False
 
     @classmethod
     def of(cls, cleaner: Cleaner) -> "CleanerSpec":
         # The site chrome learned from the batch travels with the rule sets, so workers drop the
         # same lines as the local engine.
         payload = pickle.dumps((cleaner.rulesets, cleaner.chrome), protocol=pickle.HIGHEST_PROTOCOL)
-        return cls(hashlib.sha256(payload).hexdigest(), payload, cleaner.pattern_timeout)
+        digest = hashlib.sha256(payload + (b"spans" if cleaner.spans else b"")).hexdigest()
+        return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans)
 
 
 _worker_cleaners: dict[str, Cleaner] = {}
@@ -108,7 +111,7 @@ def worker_cleaner(spec: CleanerSpec) -> Cleaner:
         cleaner = _worker_cleaners.get(spec.digest)
         if cleaner is None:
             rulesets, chrome = pickle.loads(spec.rulesets)
-            cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome)
+            cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome, spans=spec.spans)
             _worker_cleaners[spec.digest] = cleaner
         return cleaner
 
@@ -440,11 +443,14 @@ def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str
     if fmt == "jsonl" and output is not None and Path(output).is_file():
         raise DaskUsageError(f"--output {output} is a file; with --engine dask, --format jsonl writes part files "
                              "and a manifest into a folder")
-    inputs = iter_any_inputs(paths, exclude=list(exclude), max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    skipped: Counter = Counter()  # WARC records that are not pages, by reason, counted as the client reads
+    inputs = iter_any_inputs(paths, exclude=list(exclude), max_bytes=max_bytes or DEFAULT_MAX_BYTES, skipped=skipped)
     with dask_client(scheduler, workers) as client:
         if fmt == "jsonl" and output is not None:
-            return run_on_dask(client, cleaner, inputs, folder=output, on_error=on_error,
-                               partition_size=partition_size, on_partition=on_partition)
+            summary = run_on_dask(client, cleaner, inputs, folder=output, on_error=on_error,
+                                  partition_size=partition_size, on_partition=on_partition)
+            summary.records_skipped = dict(skipped)
+            return summary
         writer = open_writer(fmt, None if output is None else Path(output))
         try:
             summary = run_on_dask(client, cleaner, inputs, write=writer.write, on_error=on_error,
@@ -453,4 +459,5 @@ def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str
             writer.abort()
             raise
         writer.close()
+        summary.records_skipped = dict(skipped)
         return summary

@@ -6,16 +6,18 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterable, Iterator, Sequence
 
-from cleaner.engines.outcome import AlreadyDone, Observer, Outcome, Record, Summary, process
-from cleaner.io.sources import Input, InputItem
+from cleaner.engines.outcome import AlreadyDone, Observer, Outcome, Record, Summary, TimeLimit, process
+from cleaner.io.inputs import Input, InputItem
 from cleaner.pipeline import Cleaner
 
 
 def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
-                 already_done: AlreadyDone | None = None) -> Iterator[Outcome]:
-    """Outcomes of every input, in input order, cleaned in this process (workers=1) or by a pool
-    of `workers` processes with a bounded number of documents in flight."""
-    if workers <= 1:
+                 already_done: AlreadyDone | None = None, time_limit: TimeLimit | None = None) -> Iterator[Outcome]:
+    """Outcomes of every input, in input order, cleaned in this process (workers=1 without a
+    time limit) or by a pool of `workers` processes with a bounded number of documents in
+    flight. A time limit needs a worker process even for one worker: a document is stopped by
+    replacing the process that cleans it (pool.py)."""
+    if workers <= 1 and (time_limit is None or not time_limit.active):
         for item in inputs:
             if already_done is not None and isinstance(item, InputItem) and already_done(item):
                 yield Outcome(None, None, item.size, True)
@@ -25,25 +27,26 @@ def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
         return
     from cleaner.engines.pool import parallel_outcomes  # process pools only when asked for
 
-    yield from parallel_outcomes(cleaner, inputs, workers, already_done)
+    yield from parallel_outcomes(cleaner, inputs, max(workers, 1), already_done, time_limit)
 
 
 def run_batch(cleaner: Cleaner, inputs: Iterable[Input], write: Callable[[Record], None],
               on_error: Callable[[Record], None], *, workers: int = 1,
               observers: Sequence[Observer] = (), already_done: AlreadyDone | None = None,
               on_outcome: Callable[[Outcome, Summary], None] | None = None,
-              summary: Summary | None = None) -> Summary:
+              summary: Summary | None = None, time_limit: TimeLimit | None = None) -> Summary:
     """Clean every input; each becomes exactly one `write(record)` or one `on_error(error)`
     (or is counted as skipped when `already_done` says its output exists).
 
     `observers` are called with each output record after it is written (rule statistics, a
     report); `on_outcome` after every input with the running summary (progress, checkpoints).
-    `summary` carries counts over from an earlier, interrupted run.
+    `summary` carries counts over from an earlier, interrupted run. `time_limit`: how long one
+    document may take (None: no limit).
     """
     summary = summary if summary is not None else Summary()
     started = time.perf_counter()
     try:
-        for outcome in clean_stream(cleaner, inputs, workers, already_done):
+        for outcome in clean_stream(cleaner, inputs, workers, already_done, time_limit):
             if outcome.record is not None:
                 write(outcome.record)
                 for observe in observers:

@@ -9,13 +9,15 @@ one in local.py, the Dask one in dask.py) builds on its two parts:
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import os
+import threading
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, NamedTuple, Sequence
 
 from cleaner.io.decode import DecodeError
 from cleaner.html.extract import ExtractionError
 from cleaner.pipeline import Cleaner
-from cleaner.io.sources import Input, InputFailure, InputItem
+from cleaner.io.inputs import Input, InputFailure, InputItem
 
 Record = dict[str, Any]
 
@@ -33,6 +35,10 @@ class Summary:
     resumed: int = 0  # documents an earlier, interrupted run accounted for (in the counts above)
     seconds: float = 0.0
     input_bytes: int = 0
+    # Records of the inputs that are not documents (a WARC file's requests, images, revisits...),
+    # by reason: counted, never cleaned. Not part of the checkpoint counts: a resumed run reads its
+    # inputs from the start and counts them all again.
+    records_skipped: dict[str, int] = field(default_factory=dict)
 
     def add(self, record: Record | None, error: Record | None, size: int = 0, skipped: bool = False) -> None:
         """Count one document's outcome: an output record, an error record, or (skipped) an
@@ -52,11 +58,13 @@ class Summary:
         """Add another part's counts (a partition cleaned elsewhere, or an earlier interrupted run)."""
         for name in ("documents", "cleaned", "failed", "lines_removed", "skipped", "input_bytes"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for reason, count in other.records_skipped.items():
+            self.records_skipped[reason] = self.records_skipped.get(reason, 0) + count
 
     def counts(self) -> dict[str, int]:
         """The counts alone, as stored in a checkpoint."""
         data = asdict(self)
-        for name in ("seconds", "resumed"):
+        for name in ("seconds", "resumed", "records_skipped"):
             data.pop(name)
         return data
 
@@ -72,18 +80,24 @@ class Summary:
             text += f"; resumed after {self.resumed} documents of an earlier run"
         if self.skipped:
             text += f"; {self.skipped} already complete from an earlier run"
+        if self.records_skipped:
+            reasons = sorted(self.records_skipped.items(), key=lambda item: (-item[1], item[0]))
+            text += (f"; {sum(self.records_skipped.values())} archive records skipped (not HTML pages: "
+                     + ", ".join(f"{count} {reason}" for reason, count in reasons) + ")")
         return text
 
 
 def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
     """The output record for one document; raises ValueError (with a reason) when it cannot be cleaned."""
     if item.kind == "html":
-        result = cleaner.clean_html(item.content, url=item.url, path=item.path)
+        result = cleaner.clean_html(item.content, url=item.url, path=item.path, charset=item.charset)
     elif isinstance(item.content, bytes):
         result = cleaner.clean_bytes(item.content, url=item.url, path=item.path)
     else:
         result = cleaner.clean_text(item.content, url=item.url, path=item.path)
-    record: Record = {"id": item.id, **result.as_record()}
+    record: Record = {"id": item.id, **result.as_record(spans=cleaner.spans)}
+    if item.metadata:  # what the container said about the document (a WARC record's date)
+        record["metadata"].update(item.metadata)
     if result.warnings:
         record["warnings"] = result.warnings
     for key, value in item.fields.items():
@@ -93,11 +107,13 @@ def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
 
 
 def error_record(item: Input, reason: str) -> Record:
-    """What the errors file says about a document: its id, where it came from, the line of a
-    JSONL stream it was on, and why it has no output."""
+    """What the errors file says about a document: its id, where it came from (the line of a
+    JSONL stream, the byte offset in a WARC file, the row of a Parquet file) and why it has no
+    output."""
     record: Record = {"id": item.id, "source": item.source}
-    if item.line is not None:
-        record["line"] = item.line
+    for where in ("line", "offset", "row"):  # JSONL line, WARC byte offset, Parquet row
+        if getattr(item, where) is not None:
+            record[where] = getattr(item, where)
     record["error"] = reason
     return record
 
@@ -108,14 +124,69 @@ def failure_reason(err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
+# A test hook: a document whose content holds this variable's value blocks forever when cleaned,
+# as a pathological page can keep the extractor busy, so that the tests can check --doc-timeout
+# with a real hang. The variable is never set in normal use.
+HANG_MARKER_VARIABLE = "CLEANER_TEST_HANG_MARKER"
+
+
+def _hang_if_marked(item: InputItem) -> None:
+    marker = os.environ.get(HANG_MARKER_VARIABLE)
+    if not marker:
+        return
+    content = item.content if isinstance(item.content, str) else item.content.decode("utf-8", "replace")
+    if marker in content:
+        threading.Event().wait()
+
+
 def process(cleaner: Cleaner, item: Input) -> tuple[Record | None, Record | None]:
     """(output record, None) or (None, error record) for one input; never raises for a bad document."""
     if isinstance(item, InputFailure):
         return None, error_record(item, item.reason)
+    _hang_if_marked(item)
     try:
         return clean_item(cleaner, item), None
     except Exception as err:  # one bad document must never stop a batch: it becomes an error record
         return None, error_record(item, failure_reason(err))
+
+
+# HTML extraction has no time limit of its own (a pathological page can keep lxml and trafilatura
+# busy for minutes); text cleaning grows linearly with the size and its patterns have their own.
+DEFAULT_HTML_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long cleaning one document may take, in seconds, by kind (None: no limit). A
+    document over it becomes an error record; the engines enforce it by replacing the worker
+    process (pool.py)."""
+
+    html: float | None = DEFAULT_HTML_SECONDS
+    text: float | None = None
+
+    @classmethod
+    def from_option(cls, seconds: float | None) -> "TimeLimit":
+        """--doc-timeout: None is the default (HTML only), 0 no limit, else that many seconds for every
+        document."""
+        if seconds is None:
+            return cls()
+        return cls(seconds or None, seconds or None)
+
+    def for_item(self, item: Input) -> float | None:
+        if not isinstance(item, InputItem):
+            return None
+        return self.html if item.kind == "html" else self.text
+
+    def applies_to_any(self, items: Sequence[Input]) -> bool:
+        return any(self.for_item(item) is not None for item in items)
+
+    @property
+    def active(self) -> bool:
+        return self.html is not None or self.text is not None
+
+    @staticmethod
+    def reason(seconds: float) -> str:
+        return f"cleaning took longer than {seconds:g} s; document skipped"
 
 
 class Outcome(NamedTuple):

@@ -1,11 +1,19 @@
-"""Clean documents on a pool of worker processes, in input order, with bounded work in flight.
+"""Clean documents on worker processes, in input order, with bounded work in flight and a time
+limit per document.
 
 Each worker gets the Cleaner once, when it starts (its rule sets already compiled, inherited
 through fork, or unpickled and compiled once per worker where processes are spawned), then
-receives chunks of documents. The parent reads inputs, sends chunks and writes outcomes; it
-keeps at most `chunks_per_worker` chunks per worker in flight, so memory stays flat however
-long the input is, and it yields outcomes strictly in input order, so N workers write the same
-bytes as one.
+receives chunks of documents over a pipe and sends back one outcome per document as it finishes.
+The parent reads inputs, hands chunks to idle workers and yields outcomes strictly in input
+order, so N workers write the same bytes as one; it keeps at most `CHUNKS_PER_WORKER` chunks per
+worker read ahead, so memory stays flat however long the input is.
+
+Because the parent sees each document finish, it knows how long the current one has been
+running: a document over its time limit (a page that sends the extractor into minutes of work)
+becomes an error record, and its worker is killed and replaced, since a thread stuck in lxml or
+a regex cannot be interrupted safely; the rest of its chunk goes to the new worker. A worker that
+dies (a crash in a native library, the out-of-memory killer) costs only the document it was
+cleaning, in the same way. Every other document's record is the same as without the limit.
 """
 from __future__ import annotations
 
@@ -15,20 +23,18 @@ import signal
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
-from cleaner.engines.outcome import AlreadyDone, Outcome, process_many
+from cleaner.engines.outcome import AlreadyDone, Outcome, Record, TimeLimit, error_record, process, process_many
+from cleaner.io.inputs import Input, InputItem
 from cleaner.pipeline import Cleaner
-from cleaner.io.sources import Input, InputItem
 
 # A chunk closes at this many documents or this many bytes of input, whichever comes first:
 # enough documents to make a round trip cheap, few enough bytes to keep memory small.
 CHUNK_DOCUMENTS = 16
 CHUNK_BYTES = 1 << 20
 CHUNKS_PER_WORKER = 4
-
-_worker_cleaner: Cleaner | None = None
 
 
 def _watch_parent(parent: int) -> None:
@@ -39,18 +45,21 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(cleaner: Cleaner, parent: int) -> None:
-    global _worker_cleaner
-    _worker_cleaner = cleaner
+def _worker_main(conn: Connection, cleaner: Cleaner, parent: int) -> None:
+    """A worker's life: chunks in, one (record, error) per document out, until told to stop."""
     # Ctrl-C reaches the whole process group: the parent decides what happens, workers just stop
     # when told to.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _clean_chunk(items: list[Input]):
-    assert _worker_cleaner is not None, "worker started without a cleaner"
-    return process_many(_worker_cleaner, items)
+    while True:
+        try:
+            items = conn.recv()
+        except (EOFError, OSError):
+            return
+        if items is None:
+            return
+        for item in items:
+            conn.send(process(cleaner, item))
 
 
 def _chunks(inputs: Iterable[Input], already_done: AlreadyDone | None) -> Iterator[tuple[list[Input], list[int | None]]]:
@@ -105,15 +114,70 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+class _Chunk:
+    """Consecutive inputs, their outcomes as they arrive."""
+
+    def __init__(self, items: list[Input], plan: list[int | None]):
+        self.items = items
+        self.plan = plan
+        self.results: list[tuple[Record | None, Record | None]] = []
+
+    @property
+    def done(self) -> bool:
+        return len(self.results) == len(self.items)
+
+
+class _Worker:
+    """One worker process and the chunk it is cleaning."""
+
+    def __init__(self, context, cleaner: Cleaner):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, cleaner, os.getpid()), daemon=True)
+        self.process.start()
+        child.close()
+        self.chunk: _Chunk | None = None
+        self.since = 0.0  # when the document being cleaned began (the previous one's outcome arrived)
+
+    def give(self, chunk: _Chunk) -> None:
+        self.chunk = chunk
+        self.since = time.monotonic()
+        self.conn.send(chunk.items[len(chunk.results):])
+
+    def current(self) -> Input:
+        assert self.chunk is not None
+        return self.chunk.items[len(self.chunk.results)]
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
 def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
-                      already_done: AlreadyDone | None = None) -> Iterator[Outcome]:
+                      already_done: AlreadyDone | None = None,
+                      time_limit: TimeLimit | None = None) -> Iterator[Outcome]:
+    """Outcomes of every input, in input order, from `workers` worker processes; a document over
+    `time_limit` becomes an error record and its worker is replaced."""
     chunks = _chunks(inputs, already_done)
     first = next(chunks, None)
     if first is None:
         return
     second = next(chunks, None)
-    if second is None:
-        # Too few documents to be worth starting processes for: clean them here.
+    limited = time_limit is not None and time_limit.applies_to_any(first[0])
+    if second is None and not limited:
+        # Too few documents to be worth starting processes for, and none needs a time limit:
+        # clean them here.
         items, plan = first
         yield from _outcomes(items, plan, process_many(cleaner, items))
         return
@@ -122,34 +186,95 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
     shared = context.get_start_method() == "fork"
     if shared:
         _share_before_fork()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(cleaner, os.getpid()))
-    pending: deque[tuple[list[Input], list[int | None], Future]] = deque()
-    limit = workers * CHUNKS_PER_WORKER
-
-    def submit(chunk: tuple[list[Input], list[int | None]]) -> None:
-        items, plan = chunk
-        pending.append((items, plan, pool.submit(_clean_chunk, items) if items else None))
-
+    pool: list[_Worker] = []
     try:
-        submit(first)
-        submit(second)
-        for chunk in chunks:
-            while len(pending) >= limit:
-                yield from _finish(pending.popleft())
-            submit(chunk)
-        while pending:
-            yield from _finish(pending.popleft())
+        pool = [_Worker(context, cleaner) for _ in range(workers)]
+        yield from _run(context, cleaner, pool, chunks, [first] + ([second] if second else []),
+                        workers * CHUNKS_PER_WORKER, time_limit)
+        for worker in pool:
+            worker.stop()
     finally:
-        # On an error or interruption, drop what is queued and let running chunks end.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # On an error or interruption, the work in flight is dropped: the workers are killed.
+        for worker in pool:
+            if worker.process.is_alive():
+                worker.kill()
         if shared:
             import gc
 
             gc.unfreeze()  # the parent (maybe a long-lived program using the API) collects as before
 
 
-def _finish(entry: tuple[list[Input], list[int | None], Future | None]) -> Iterator[Outcome]:
-    items, plan, future = entry
-    results = future.result() if future is not None else []
-    yield from _outcomes(items, plan, results)
+def _run(context, cleaner: Cleaner, pool: list[_Worker], chunks, read: list, read_ahead: int,
+         time_limit: TimeLimit | None) -> Iterator[Outcome]:
+    pending: deque[_Chunk] = deque()  # read, not yet yielded, in input order
+    waiting: deque[_Chunk] = deque()  # read, not yet given to a worker
+    source = iter(read)
+
+    def read_more() -> None:
+        while len(pending) < read_ahead:
+            chunk = next(source, None) or next(chunks, None)
+            if chunk is None:
+                return
+            entry = _Chunk(*chunk)
+            pending.append(entry)
+            if entry.items:
+                waiting.append(entry)
+
+    def replace(worker: _Worker, reason: str) -> None:
+        """The worker's current document fails with `reason`; a new worker takes the rest."""
+        chunk = worker.chunk
+        assert chunk is not None
+        chunk.results.append((None, error_record(worker.current(), reason)))
+        worker.kill()
+        fresh = _Worker(context, cleaner)
+        pool[pool.index(worker)] = fresh
+        if not chunk.done:
+            fresh.give(chunk)
+
+    while True:
+        read_more()
+        for index, worker in enumerate(pool):
+            if worker.chunk is None and waiting:
+                chunk = waiting.popleft()
+                try:
+                    worker.give(chunk)
+                except OSError:  # the idle worker is gone (killed from outside): a new one takes the chunk
+                    worker.kill()
+                    pool[index] = _Worker(context, cleaner)
+                    pool[index].give(chunk)
+        while pending and pending[0].done:
+            finished = pending.popleft()
+            yield from _outcomes(finished.items, finished.plan, finished.results)
+        if not pending:
+            read_more()
+            if not pending:
+                return
+            continue
+        busy = [worker for worker in pool if worker.chunk is not None]
+        now = time.monotonic()
+        deadlines = []
+        for worker in busy:
+            seconds = time_limit.for_item(worker.current()) if time_limit is not None else None
+            if seconds is not None:
+                deadlines.append(worker.since + seconds)
+        timeout = max(min(deadlines) - now, 0.0) if deadlines else None
+        for conn in wait([worker.conn for worker in busy], timeout):
+            worker = next(w for w in pool if w.conn is conn)
+            try:
+                result = conn.recv()
+            except (EOFError, OSError):
+                code = worker.process.exitcode if worker.process.exitcode is not None else "unknown"
+                replace(worker, f"the worker process died while cleaning this document (exit code {code}; "
+                                "a crash or out of memory); document skipped")
+                continue
+            worker.chunk.results.append(result)
+            worker.since = time.monotonic()
+            if worker.chunk.done:
+                worker.chunk = None
+        now = time.monotonic()
+        for worker in list(pool):
+            if worker.chunk is None or time_limit is None:
+                continue
+            seconds = time_limit.for_item(worker.current())
+            if seconds is not None and now - worker.since > seconds:
+                replace(worker, time_limit.reason(seconds))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from cleaner.engines.outcome import Summary
-from cleaner.io.sources import Input
+from cleaner.io.inputs import Input
 
 DEFAULT_CHECKPOINT_EVERY = 1000
 VERSION = 1

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from cleaner.io.decode import decode_bytes
 from cleaner.document import Line
 from cleaner.rules.kinds.base import Context, kept_lines
-from cleaner.io.sources import Input, InputItem
+from cleaner.io.inputs import Input, InputItem
 from cleaner.text.stats import normalized
 
 RULE_ID = "learned-chrome"

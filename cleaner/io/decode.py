@@ -41,13 +41,22 @@ def declared_html_charset(data: bytes) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, html: bool = False) -> str:
+def _known_encoding(name: str | None) -> str | None:
+    try:
+        return codecs.lookup(name.strip().strip("'\"")).name if name else None
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, html: bool = False, charset: str | None = None) -> str:
     """Decode a document.
 
     A BOM decides; otherwise valid UTF-8 is UTF-8 (a page that declares latin-1 but holds
     UTF-8 is common, the reverse never decodes cleanly), and so is UTF-8 with a few stray bytes
     (detection would read the whole page as some single-byte encoding's mojibake); then the
-    page's own declaration if it decodes without errors; then charset detection.
+    declared encoding if it decodes without errors: `charset`, what the transport said (the
+    HTTP Content-Type header of a WARC record), before the page's own declaration; then charset
+    detection.
 
     >>> decode_bytes("Привет, как дела? Всё хорошо.".encode("cp1251"))
     'Привет, как дела? Всё хорошо.'
@@ -64,7 +73,8 @@ def decode_bytes(data: bytes, html: bool = False) -> str:
     if (text := _mostly_utf8(data)) is not None:
         return text
     best = charset_normalizer.from_bytes(data).best()
-    if html and (declared := declared_html_charset(data)):
+    declared = _known_encoding(charset) or (declared_html_charset(data) if html else None)
+    if declared:
         try:
             text = data.decode(declared)
         except (UnicodeDecodeError, LookupError):

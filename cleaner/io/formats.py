@@ -1,8 +1,9 @@
 """What a file holds, told by its name, and the guards every reader applies.
 
-One table of input suffixes (text, HTML, JSONL, each optionally gzip-compressed) serves the
-folder walks (local and fsspec), the progress meter, the writers that mirror input names and
-`rules test`; one size guard and one gzip guard serve local files and URLs alike.
+One table of input suffixes (text, HTML, JSONL, WARC, each optionally gzip-compressed, and
+Parquet) serves the folder walks (local and fsspec), the progress meter, the readers, the
+writers that mirror input names and `rules test`; one size guard and one gzip guard serve local
+files and URLs alike.
 """
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from typing import BinaryIO
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-# A file with one of these holds one document (JSONL holds many).
+# Web archives (NAME.warc.gz: gzip member per record, as crawlers write them): io/warc.py.
+WARC_SUFFIXES = frozenset({".warc"})
+# Parquet files (compressed inside, never NAME.parquet.gz): io/parquet.py.
+PARQUET_SUFFIXES = frozenset({".parquet"})
+# A file with one of these holds one document; the others hold many, read record by record.
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-WALKED_SUFFIXES = DOCUMENT_SUFFIXES | JSONL_SUFFIXES
+COLLECTION_SUFFIXES = JSONL_SUFFIXES | WARC_SUFFIXES | PARQUET_SUFFIXES
+WALKED_SUFFIXES = DOCUMENT_SUFFIXES | COLLECTION_SUFFIXES
 # NAME.jsonl.gz, NAME.txt.gz, NAME.html.gz: read through gzip, as a stream.
 GZIP_SUFFIX = ".gz"
 # One document larger than this is refused with an error record instead of being read whole.
@@ -41,6 +47,19 @@ def content_suffix(path: str | PurePath) -> str:
 
 def is_gzip(path: str | PurePath) -> bool:
     return _name(path).lower().endswith(GZIP_SUFFIX)
+
+
+def collection_format(path: str | PurePath) -> str | None:
+    """"jsonl", "warc" or "parquet" for a file of many documents; None for a one-document file.
+
+    >>> collection_format("cc/CC-MAIN-1.warc.gz"), collection_format("a.parquet"), collection_format("a.html")
+    ('warc', 'parquet', None)
+    """
+    suffix = content_suffix(path)
+    for name, suffixes in (("jsonl", JSONL_SUFFIXES), ("warc", WARC_SUFFIXES), ("parquet", PARQUET_SUFFIXES)):
+        if suffix in suffixes:
+            return name
+    return None
 
 
 def kind_for(path: str | PurePath) -> str:

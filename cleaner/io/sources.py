@@ -1,5 +1,5 @@
-"""Find the documents to clean: files, folders (walked lazily, in sorted order), JSONL streams
-and stdin. Yields one item per document, or one failure naming the document and the reason,
+"""Find the documents to clean: files, folders (walked lazily, in sorted order), JSONL streams,
+WARC and Parquet files (warc.py, parquet.py) and stdin. Yields one item per document, or one failure naming the document and the reason,
 so a bad document never stops the others."""
 from __future__ import annotations
 
@@ -8,43 +8,16 @@ import io
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import BinaryIO, Iterator
 
-from cleaner.io.formats import (DEFAULT_MAX_BYTES, JSONL_SUFFIXES, content_suffix, is_gzip, is_walked, kind_for,
-                                over_size_reason, read_decompressed)
+from cleaner.io.formats import (DEFAULT_MAX_BYTES, collection_format, is_gzip, is_walked, kind_for, over_size_reason,
+                                read_decompressed)
+from cleaner.io.inputs import Input, InputFailure, InputItem, looks_like_html
 from cleaner.io.seen import SeenSet
 from cleaner.io.walk import Entry, walk
 
-@dataclass
-class InputItem:
-    """One document to clean."""
-
-    id: str
-    kind: str  # "text" or "html"
-    content: bytes | str  # raw bytes from a file, a string from a JSONL field
-    source: str  # where it came from, for messages: a path, or path:line for JSONL
-    path: str | None = None  # the file path, for rule sets that select by path glob
-    url: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)  # the JSONL record's fields, passed through
-    line: int | None = None  # the line number, for a record of a JSONL stream
-    size: int = 0  # bytes of the source this document took (for progress and throughput)
-
-
-@dataclass
-class InputFailure:
-    """A document that could not even be read; it still gets an error record."""
-
-    id: str
-    source: str
-    reason: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    line: int | None = None
-    size: int = 0
-
-
-Input = InputItem | InputFailure
 
 
 def printable(name: str) -> str:
@@ -97,9 +70,10 @@ def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path
     return walk(folder, lambda current: _list_folder(current, exclude), listing_failed, wanted=is_walked)
 
 
-def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
-    if content_suffix(path) in JSONL_SUFFIXES:
-        yield from _read_jsonl_file(path, doc_id)
+def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               skipped: Counter | None = None) -> Iterator[Input]:
+    if (fmt := collection_format(path)) is not None:
+        yield from _read_collection_file(path, doc_id, fmt, max_bytes, skipped)
         return
     source = printable(str(path))
     size = 0
@@ -122,15 +96,37 @@ def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> I
     yield InputItem(doc_id, kind_for(path), data, source, path=str(path), size=size)
 
 
-def _read_jsonl_file(path: Path, name: str) -> Iterator[Input]:
+def _read_collection_file(path: Path, file_id: str, fmt: str, max_bytes: int,
+                          skipped: Counter | None) -> Iterator[Input]:
     source = printable(str(path))
     try:
         raw = path.open("rb")
     except OSError as err:
-        yield InputFailure(name, source, f"cannot read file: {err.strerror or err}")
+        yield InputFailure(file_id, source, f"cannot read file: {err.strerror or err}")
         return
     with raw:
-        yield from read_jsonl_file_object(raw, source, gzipped=is_gzip(path))
+        yield from read_collection(raw, fmt, source, file_id, gzipped=is_gzip(path), max_bytes=max_bytes,
+                                   skipped=skipped)
+
+
+def read_collection(raw: BinaryIO, fmt: str, source: str, file_id: str, *, gzipped: bool,
+                    max_bytes: int = DEFAULT_MAX_BYTES, skipped: Counter | None = None) -> Iterator[Input]:
+    """The documents of an opened file of many ("jsonl", "warc" or "parquet", formats.py), local
+    or fsspec alike. `skipped` counts the records that are not documents (a WARC file's requests,
+    images, ...), by reason."""
+    if fmt == "warc":
+        from cleaner.io.warc import read_warc  # FastWARC only when an archive is read
+
+        yield from read_warc(raw, source, file_id, skipped, max_bytes=max_bytes)
+    elif fmt == "parquet":
+        if gzipped:
+            yield InputFailure(file_id, source, "a Parquet file is compressed inside; decompress the .gz first")
+            return
+        from cleaner.io.parquet import read_parquet  # pyarrow only when a Parquet file is read
+
+        yield from read_parquet(raw, source, max_bytes=max_bytes)
+    else:
+        yield from read_jsonl_file_object(raw, source, gzipped=gzipped)
 
 
 def read_jsonl_file_object(raw: BinaryIO, source: str, gzipped: bool) -> Iterator[Input]:
@@ -189,11 +185,6 @@ def read_jsonl(stream: BinaryIO, source: str, position=None) -> Iterator[Input]:
                         url=url if isinstance(url, str) else None, fields=record, line=number, size=size)
 
 
-def looks_like_html(data: bytes) -> bool:
-    head = data[:5000].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
-
-
 def _read_stdin() -> Iterator[Input]:
     """stdin holds a JSONL stream (read record by record), or one HTML or text document; either
     may come gzip-compressed (recognised by gzip's magic bytes)."""
@@ -207,7 +198,7 @@ def _read_stdin() -> Iterator[Input]:
     yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>", size=len(data))
 
 
-def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int) -> Iterator[Input]:
+def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int, skipped: Counter | None) -> Iterator[Input]:
     for raw in paths:
         if raw == "-":
             yield from _read_stdin()
@@ -218,15 +209,17 @@ def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int) -> Iter
                 if isinstance(found, InputFailure):
                     yield found
                 else:
-                    yield from _read_file(found, printable(found.relative_to(path).as_posix()), max_bytes)
+                    yield from _read_file(found, printable(found.relative_to(path).as_posix()), max_bytes, skipped)
         elif path.exists() or path.is_symlink():
-            yield from _read_file(path, printable(path.name), max_bytes)
+            yield from _read_file(path, printable(path.name), max_bytes, skipped)
         else:
             yield InputFailure(raw, raw, "no such file or folder")
 
 
-def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES,
+                skipped: Counter | None = None) -> Iterator[Input]:
     """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
+    `skipped` counts, by reason, the records of WARC files that are not documents.
 
     A document's id is the JSONL record's `id`, or the file's path relative to the folder given
     (its name, for a file given directly). Folders in `exclude` are not walked. A document whose
@@ -234,7 +227,7 @@ def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEF
     """
     skip = frozenset(Path(p).resolve() for p in exclude)
     seen = SeenSet()  # about 8 bytes per id: memory stays flat on millions of documents
-    for item in _all_inputs(paths, skip, max_bytes):
+    for item in _all_inputs(paths, skip, max_bytes, skipped):
         if isinstance(item, InputItem):
             if not seen.add(item.id):
                 yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "

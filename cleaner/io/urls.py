@@ -9,12 +9,14 @@ from __future__ import annotations
 import gzip
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from cleaner.io.formats import (DEFAULT_MAX_BYTES, JSONL_SUFFIXES, content_suffix, is_gzip, is_walked, kind_for,
-                                over_size_reason, read_decompressed)
-from cleaner.io.sources import Input, InputFailure, InputItem, iter_inputs, read_jsonl_file_object
+from cleaner.io.formats import (DEFAULT_MAX_BYTES, collection_format, is_gzip, is_walked, kind_for, over_size_reason,
+                                read_decompressed)
+from cleaner.io.inputs import Input, InputFailure, InputItem
+from cleaner.io.sources import iter_inputs, read_collection
 from cleaner.io.walk import Entry, walk
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -47,10 +49,10 @@ def _walk(fs, root: str) -> Iterator[str | InputFailure]:
     return walk(root, list_folder, listing_failed, wanted=is_walked)
 
 
-def _read(fs, path: str, doc_id: str, max_bytes: int) -> Iterator[Input]:
+def _read(fs, path: str, doc_id: str, max_bytes: int, skipped: Counter | None) -> Iterator[Input]:
     source = fs.unstrip_protocol(path)
-    if content_suffix(path) in JSONL_SUFFIXES:
-        yield from _read_jsonl(fs, path, doc_id, source)
+    if (fmt := collection_format(path)) is not None:
+        yield from _read_collection(fs, path, doc_id, source, fmt, max_bytes, skipped)
         return
     size = 0
     try:
@@ -69,17 +71,19 @@ def _read(fs, path: str, doc_id: str, max_bytes: int) -> Iterator[Input]:
     yield InputItem(doc_id, kind_for(path), data, source, path=source, size=size)
 
 
-def _read_jsonl(fs, path: str, doc_id: str, source: str) -> Iterator[Input]:
+def _read_collection(fs, path: str, doc_id: str, source: str, fmt: str, max_bytes: int,
+                     skipped: Counter | None) -> Iterator[Input]:
     try:
         raw = fs.open(path, "rb")
     except Exception as err:
         yield InputFailure(doc_id, source, f"cannot read file: {_reason(err)}")
         return
     with raw:
-        yield from read_jsonl_file_object(raw, source, gzipped=is_gzip(path))
+        yield from read_collection(raw, fmt, source, doc_id, gzipped=is_gzip(path), max_bytes=max_bytes,
+                                   skipped=skipped)
 
 
-def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES, skipped: Counter | None = None) -> Iterator[Input]:
     """Every document named by one URL: a folder (prefix) is walked, a file is read."""
     try:
         import fsspec
@@ -104,21 +108,23 @@ def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[In
             if isinstance(found, InputFailure):
                 yield found
             else:
-                yield from _read(fs, found, found[len(prefix):] if found.startswith(prefix) else found, max_bytes)
+                yield from _read(fs, found, found[len(prefix):] if found.startswith(prefix) else found, max_bytes,
+                                 skipped)
     else:
-        yield from _read(fs, root, posixpath.basename(root), max_bytes)
+        yield from _read(fs, root, posixpath.basename(root), max_bytes, skipped)
 
 
-def iter_any_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Input]:
+def iter_any_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES,
+                    skipped: Counter | None = None) -> Iterator[Input]:
     """Like sources.iter_inputs, but an argument may also be a URL. Without URLs it *is*
     iter_inputs; with them, a later document whose id an earlier one had still becomes a failure."""
     if not any(is_url(raw) for raw in paths):
-        yield from iter_inputs(paths, exclude=exclude, max_bytes=max_bytes)
+        yield from iter_inputs(paths, exclude=exclude, max_bytes=max_bytes, skipped=skipped)
         return
     seen: set[str] = set()
     for raw in paths:
-        group = iter_url_inputs(raw, max_bytes) if is_url(raw) else iter_inputs([raw], exclude=exclude,
-                                                                                  max_bytes=max_bytes)
+        group = iter_url_inputs(raw, max_bytes, skipped) if is_url(raw) else iter_inputs(
+            [raw], exclude=exclude, max_bytes=max_bytes, skipped=skipped)
         for item in group:
             if isinstance(item, InputItem):
                 if item.id in seen:

@@ -1,4 +1,5 @@
-"""Write cleaned documents: one JSONL stream, or one file per document mirroring the input tree.
+"""Write cleaned documents: one JSONL stream, one Parquet file (parquet.py), dolma documents and
+attributes, or one file per document mirroring the input tree.
 
 Files are written to a temporary name and renamed into place, so an interrupted run never
 leaves a half-written file behind.
@@ -144,6 +145,69 @@ class JsonlWriter:
         self.file.keep_partial()
 
 
+def dolma_attributes_path(documents: Path, name: str) -> Path:
+    """Where dolma expects the attributes of a documents file: DATASET/documents/F.jsonl.gz has
+    DATASET/attributes/NAME/F.jsonl.gz; a documents file elsewhere gets FOLDER/attributes/NAME/F.
+
+    >>> dolma_attributes_path(Path("cc/documents/part-0.jsonl.gz"), "cleaner").as_posix()
+    'cc/attributes/cleaner/part-0.jsonl.gz'
+    >>> dolma_attributes_path(Path("out/clean.jsonl"), "cleaner").as_posix()
+    'out/attributes/cleaner/clean.jsonl'
+    """
+    dataset = documents.parent.parent if documents.parent.name == "documents" else documents.parent
+    return dataset / "attributes" / name / documents.name
+
+
+def removal_score(removal: dict[str, Any]) -> float:
+    """How sure the rule was that the span is not article text: main-content's trees give a line
+    a probability of being article text (note "p=0.03": score 0.97); every other rule is sure.
+
+    >>> removal_score({"rule": "main-content", "note": "p=0.03"}), removal_score({"rule": "photo-credit"})
+    (0.97, 1.0)
+    """
+    note = removal.get("note", "")
+    if note.startswith("p="):
+        try:
+            return round(1.0 - float(note[2:]), 4)
+        except ValueError:
+            pass
+    return 1.0
+
+
+class DolmaWriter:
+    """Dolma's layout (`--dolma-attributes NAME`): at OUTPUT the documents, whose `text` is the
+    repaired text before any removal, and beside them attributes/NAME/ with one row per document,
+    in the same order: {"id", "attributes": {"NAME__RULE": [[start, end, score], ...]}}. Dolma's
+    mixer, removing the spans, gives the clean text (with blank lines where lines were). The
+    records must carry spans (Cleaner(spans=True))."""
+
+    def __init__(self, output: Path, name: str):
+        self.name = name
+        self.documents = JsonlFile(output)
+        self.attributes = JsonlFile(dolma_attributes_path(output, name))
+
+    def write(self, record: dict[str, Any]) -> None:
+        document = {key: value for key, value in record.items() if key not in ("removed", "repaired_text")}
+        document["text"] = record["repaired_text"]
+        document.setdefault("source", self.name)
+        attributes: dict[str, list[list[float]]] = {}
+        for removal in record["removed"]:
+            if "start" in removal:
+                attributes.setdefault(f"{self.name}__{removal['rule']}", []).append(
+                    [removal["start"], removal["end"], removal_score(removal)])
+        self.documents.write_line(dumps(document))
+        self.attributes.write_line(dumps({"id": record["id"], "source": document["source"],
+                                          "attributes": attributes}))
+
+    def close(self) -> None:
+        self.attributes.close()
+        self.documents.close()
+
+    def abort(self) -> None:
+        self.attributes.keep_partial()
+        self.documents.keep_partial()
+
+
 class TreeWriter:
     """One file per document under a folder: NAME.txt (clean text) or NAME.json (the record).
 
@@ -217,4 +281,8 @@ def open_writer(fmt: str, output: Path | None, resume_at: int | None = None):
         return StdoutWriter(fmt)
     if fmt == "jsonl":
         return JsonlWriter(output, resume_at)
+    if fmt == "parquet":
+        from cleaner.io.parquet import ParquetWriter  # pyarrow only when Parquet is written
+
+        return ParquetWriter(output)
     return TreeWriter(output, fmt)

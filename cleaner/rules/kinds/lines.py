@@ -107,7 +107,7 @@ class StripRule(Rule):
                 ctx.drop(line, self.id)
                 continue
             for fragment in fragments:
-                ctx.removals.append(Removal(self.id, fragment.strip(), line.number))
+                ctx.removals.append(Removal(self.id, fragment.strip(), line.number, fragment=True))
             line.text = regex.sub(r"[ \t]{2,}", " ", rest).strip()
             ctx.text_changed = True
             ctx.version += 1

@@ -1,0 +1,115 @@
+"""--doc-timeout: a document whose cleaning hangs becomes an error record, the worker process
+cleaning it is replaced, and every other document's record is what it would have been. The hang
+is real: a test hook (enabled only by an environment variable) blocks the cleaning of documents
+that hold a marker, as a pathological page can keep the extractor busy."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner.engines.outcome import HANG_MARKER_VARIABLE
+
+MARKER = "HANG-THIS-DOCUMENT-7f3a"
+
+
+def corpus(path: Path, hang_at: set[int], count: int = 40) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for n in range(count):
+            text = (f"Report number {n} from the council meeting on the budget.\n"
+                    f"Members agreed on the plan for the bridges and schools, item {n}.\nPhoto: AP\n")
+            if n in hang_at:
+                text += MARKER + "\n"
+            stream.write(json.dumps({"id": f"doc-{n:03d}", "text": text}) + "\n")
+
+
+def run(*args: str, hang: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    if hang:
+        env[HANG_MARKER_VARIABLE] = MARKER
+    else:
+        env.pop(HANG_MARKER_VARIABLE, None)
+    exe = Path(sys.executable).with_name("cleaner")
+    return subprocess.run([str(exe), *args], capture_output=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_hanging_documents_become_error_records_and_the_rest_is_unchanged(tmp_path, workers):
+    source = tmp_path / "in.jsonl"
+    corpus(source, hang_at={3, 17, 18})
+    reference = tmp_path / "reference.jsonl"
+    plain = tmp_path / "plain.jsonl"
+    corpus(plain, hang_at=set())
+    assert run("clean", str(plain), "-f", "jsonl", "-o", str(reference), "-w", "1", hang=False).returncode == 0
+
+    out, errors = tmp_path / f"out-{workers}.jsonl", tmp_path / f"errors-{workers}.jsonl"
+    started = time.monotonic()
+    proc = run("clean", str(source), "-f", "jsonl", "-o", str(out), "-e", str(errors), "-w", workers,
+               "--doc-timeout", "1.5")
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    failures = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [f["id"] for f in failures] == ["doc-003", "doc-017", "doc-018"]
+    assert all(f["error"] == "cleaning took longer than 1.5 s; document skipped" for f in failures)
+    records = out.read_bytes().splitlines()
+    expected = [line for line in reference.read_bytes().splitlines()
+                if json.loads(line)["id"] not in {"doc-003", "doc-017", "doc-018"}]
+    assert records == expected  # every other document: the same bytes as a run without hangs
+    assert "40 documents: 37 cleaned, 3 failed" in proc.stderr.decode()
+    assert elapsed < 60  # three hangs cost about 1.5 s each, not forever
+
+
+def test_same_bytes_for_any_number_of_workers_with_hangs(tmp_path):
+    source = tmp_path / "in.jsonl"
+    corpus(source, hang_at={0, 39}, count=40)
+    outputs = []
+    for workers in ("1", "3"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        errors = tmp_path / f"errors-{workers}.jsonl"
+        proc = run("clean", str(source), "-f", "jsonl", "-o", str(out), "-e", str(errors), "-w", workers,
+                   "--doc-timeout", "1")
+        assert proc.returncode == 1, proc.stderr
+        outputs.append((out.read_bytes(), errors.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def _children() -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes through /proc")
+def test_a_worker_that_dies_costs_only_its_document(monkeypatch):
+    """Worker processes killed from outside (as the out-of-memory killer does) are replaced; the
+    document being cleaned becomes an error record and the batch goes on."""
+    from cleaner import Cleaner
+    from cleaner.engines import pool
+    from cleaner.engines.outcome import TimeLimit
+    from cleaner.io.inputs import InputItem
+
+    monkeypatch.setenv(HANG_MARKER_VARIABLE, MARKER)
+    items = [InputItem(f"d{n:02d}", "text", f"Sentence number {n} of a short article.\n" + (MARKER if n == 5 else ""),
+                       f"d{n}") for n in range(40)]
+
+    def kill_workers() -> None:
+        # By now d05 hangs in one worker and the other has finished its chunk and waits: kill both.
+        time.sleep(4)
+        for pid in _children():
+            os.kill(pid, 9)
+
+    threading.Thread(target=kill_workers, daemon=True).start()
+    seen = list(pool.parallel_outcomes(Cleaner(), items, workers=2, time_limit=TimeLimit(None, 600.0)))
+    assert [o.record["id"] if o.record else o.error["id"] for o in seen] == [f"d{n:02d}" for n in range(40)]
+    assert seen[5].error is not None and "worker process died" in seen[5].error["error"]
+    assert all(o.record is not None for n, o in enumerate(seen) if n != 5)
