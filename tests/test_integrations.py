@@ -46,7 +46,7 @@ def test_datatrove_pipeline_from_jsonl_reader_to_jsonl_writer(tmp_path):
     assert page["text"].startswith("Budget passes\nThe council approved") and "Photo: Reuters" not in page["text"]
     assert page["metadata"]["url"] == "https://news.example.com/budget" and page["metadata"]["site"] == "news.example.com"
     stats = json.loads(next((tmp_path / "logs" / "stats").glob("*.json")).read_text())
-    counts = next(s for s in stats if s["name"] == step.name)["stats"]
+    counts = next(s for s in stats if s["name"] == repr(step))["stats"]
     assert counts["total"] == len(documents) and counts["dropped_empty"] == 1
 
 
