@@ -107,7 +107,8 @@ def fix_spaced_mojibake(text: str) -> str:
     for encoding in _MISREADINGS:
         pattern, _ = _spaced_run_pattern(encoding)
 
-        def replace(match: regex.Match[str]) -> str:
+        # `encoding` is bound as a default so the closure never sees a later loop value.
+        def replace(match: regex.Match[str], encoding: str = encoding) -> str:
             fixed = _rejoin_run(match.group(0), encoding)
             return match.group(0) if fixed is None else fixed
 

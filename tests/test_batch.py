@@ -196,7 +196,9 @@ def test_interrupted_tree_run_resumes_by_skipping_written_files(tmp_path):
     resumed = run_cli("clean", str(corpus), "-f", "json", "-o", str(out), "--resume", "-w", "2")
     assert resumed.returncode == 1  # the binary and truncated files fail again
     assert f"{len(written)} already complete".encode() in resumed.stderr.splitlines()[-1]
-    files = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
     assert files(out) == files(full)
 
 

@@ -260,12 +260,12 @@ def clean(
         if isinstance(err, KeyboardInterrupt):
             again = " (rerun with --resume to continue)" if output is not None else ""
             typer.echo(f"cleaner: interrupted after {summary.documents} documents{again}", err=True)
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         if not isinstance(err, Exception):
             raise
         typer.echo(f"cleaner: run stopped: {type(err).__name__}: {err}{' (rerun with --resume to continue)' if output else ''}",
                    err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     summary.records_skipped = dict(records_skipped)

@@ -34,7 +34,7 @@ def check(paths: Optional[List[Path]] = typer.Argument(
         for problem in err.problems:
             typer.echo(str(problem))
         typer.echo(f"{len(err.problems)} problem(s)", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     rules = sum(len(rs.rules) for rs in rulesets)
     examples = sum(len(ex) for rs in rulesets for ex in rs.examples.values())
     typer.echo(f"ok: {len(rulesets)} rule sets, {rules} rules, {examples} examples passed")
