@@ -147,19 +147,6 @@ def test_schema_is_json_schema_that_accepts_bundled_rules_and_rejects_typos():
         raise AssertionError("a misspelt option must not validate")
 
 
-def test_rule_writing_guide_documents_every_kind():
-    from cleaner.rules.kinds.registry import RULE_KINDS
-
-    guide = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip(): line for line in guide.splitlines() if line.startswith("| `")}
-    for kind, cls in RULE_KINDS.items():
-        assert f"`{kind}`" in rows, f"rules/README.md: the kinds table has no row for {kind}"
-        # ignore_case and verbose are shared by every pattern kind and described once, above the table
-        undocumented = [name for name in cls.options
-                        if name not in ("ignore_case", "verbose") and f"`{name}`" not in rows[f"`{kind}`"]]
-        assert not undocumented, f"rules/README.md: the {kind} row does not mention {undocumented}"
-
-
 def test_clean_report_counts_lines_and_documents_per_rule(tmp_path):
     report = tmp_path / "report.json"
     proc = run_cli("clean", str(SEEDS), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--report", str(report))

@@ -68,3 +68,18 @@ def test_docs_name_modules_and_files_that_exist():
             if "NAME" not in path and not (ROOT / path).exists():
                 missing.append(f"{doc.relative_to(ROOT)}: {path}")
     assert not missing, "\n".join(sorted(missing))
+
+
+def test_rule_kinds_page_documents_every_kind_and_setting():
+    # The page is generated, but through the schema: check it against the kinds the engine knows.
+    from cleaner.rules.kinds.registry import RULE_KINDS
+    from cleaner.rules.schema import rule_file_schema
+
+    page = (ROOT / "docs" / "rule-kinds.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\S+)\n(.*?)(?=^## |\Z)", page, flags=re.M | re.S))
+    accepted = {entry["title"]: entry["properties"] for entry in rule_file_schema()["properties"]["rules"]["items"]["oneOf"]}
+    for kind in RULE_KINDS:
+        assert kind in sections, f"docs/rule-kinds.md has no section for {kind}"
+        rows = set(re.findall(r"^\| `(\w+)` \|", sections[kind], flags=re.M))
+        undocumented = set(accepted[kind]) - rows - {"id", "kind", "description", "enabled", "examples"}
+        assert not undocumented, f"docs/rule-kinds.md: the {kind} section does not list {sorted(undocumented)}"
