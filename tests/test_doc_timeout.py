@@ -78,39 +78,47 @@ def test_same_bytes_for_any_number_of_workers_with_hangs(tmp_path):
 
 
 def _children() -> list[int]:
+    """This process's forked copies (the pool's workers), not other children (Dask's or
+    multiprocessing's helper processes from earlier tests)."""
     found = []
+    me = Path("/proc/self/cmdline").read_bytes()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid() and (stat.parent / "cmdline").read_bytes() == me:
+                found.append(int(stat.parent.name))
         except OSError:
             continue
-        if int(fields[1]) == os.getpid():
-            found.append(int(stat.parent.name))
     return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes through /proc")
-def test_a_worker_that_dies_costs_only_its_document(monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_that_dies_costs_only_its_document(monkeypatch, workers):
     """Worker processes killed from outside (as the out-of-memory killer does) are replaced; the
     document being cleaned becomes an error record and the batch goes on."""
     from cleaner import Cleaner
-    from cleaner.engines import pool
+    from cleaner.engines.local import clean_stream
     from cleaner.engines.outcome import TimeLimit
     from cleaner.io.inputs import InputItem
 
     monkeypatch.setenv(HANG_MARKER_VARIABLE, MARKER)
     items = [InputItem(f"d{n:02d}", "text", f"Sentence number {n} of a short article.\n" + (MARKER if n == 5 else ""),
-                       f"d{n}") for n in range(40)]
+                       f"d{n}") for n in range(20)]
 
     def kill_workers() -> None:
-        # By now d05 hangs in one worker and the other has finished its chunk and waits: kill both.
-        time.sleep(4)
+        # Wait for the workers to be there; by then d05 hangs in one, and given a few seconds the
+        # other (with two) has cleaned its four documents and waits. Kill them all.
+        deadline = time.monotonic() + 120
+        while len(_children()) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(10)
         for pid in _children():
             os.kill(pid, 9)
 
     threading.Thread(target=kill_workers, daemon=True).start()
-    seen = list(pool.parallel_outcomes(Cleaner(), items, workers=2, time_limit=TimeLimit(None, 600.0)))
-    assert [o.record["id"] if o.record else o.error["id"] for o in seen] == [f"d{n:02d}" for n in range(40)]
+    seen = list(clean_stream(Cleaner(), items, workers=workers, time_limit=TimeLimit(None, 600.0)))
+    assert [o.record["id"] if o.record else o.error["id"] for o in seen] == [f"d{n:02d}" for n in range(20)]
     assert seen[5].error is not None and "worker process died" in seen[5].error["error"]
     assert all(o.record is not None for n, o in enumerate(seen) if n != 5)
 

@@ -13,10 +13,10 @@ from cleaner.pipeline import Cleaner
 
 def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
                  already_done: AlreadyDone | None = None, time_limit: TimeLimit | None = None) -> Iterator[Outcome]:
-    """Outcomes of every input, in input order, cleaned in this process (workers=1 without a
-    time limit) or by a pool of `workers` processes with a bounded number of documents in
-    flight. A time limit needs a worker process even for one worker: a document is stopped by
-    replacing the process that cleans it (pool.py)."""
+    """Outcomes of every input, in input order, cleaned in this process (workers=1) or by a pool
+    of `workers` processes with a bounded number of documents in flight. A document with a time
+    limit needs a worker process even for one worker: it is stopped by replacing the process
+    that cleans it (pool.py)."""
     if workers <= 1 and (time_limit is None or not time_limit.active):
         for item in inputs:
             if already_done is not None and isinstance(item, InputItem) and already_done(item):
@@ -25,9 +25,12 @@ def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
             record, error = process(cleaner, item)
             yield Outcome(record, error, item.size)
         return
-    from cleaner.engines.pool import parallel_outcomes  # process pools only when asked for
+    from cleaner.engines.pool import parallel_outcomes, sequential_outcomes  # processes only when asked for
 
-    yield from parallel_outcomes(cleaner, inputs, max(workers, 1), already_done, time_limit)
+    if workers <= 1:
+        yield from sequential_outcomes(cleaner, inputs, already_done, time_limit)
+    else:
+        yield from parallel_outcomes(cleaner, inputs, workers, already_done, time_limit)
 
 
 def run_batch(cleaner: Cleaner, inputs: Iterable[Input], write: Callable[[Record], None],

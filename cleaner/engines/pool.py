@@ -92,18 +92,24 @@ def _outcomes(items: list[Input], plan: list[int | None], results) -> Iterator[O
             yield Outcome(record, error, item.size)
 
 
-def _share_before_fork() -> None:
+def _load_before_fork() -> None:
     """Load what every worker needs (langdetect's language profiles, tens of MB) once in the
-    parent, so forked workers share those pages instead of each loading its own copy, and move
-    everything loaded so far out of the garbage collector's sight, so that collections in the
-    workers do not touch (and so copy) the shared pages."""
-    import gc
-
+    parent, so forked workers share those pages instead of each loading its own copy, and a
+    worker started to replace one that ran over a time limit is ready at once (loading takes
+    seconds, which would count against its first document's limit)."""
     from cleaner.metadata import language_profiles
     from cleaner.text.stoplists import _languages_by_word
 
     language_profiles()
     _languages_by_word()  # the stopword index main-content and the off-topic rule guess languages with
+
+
+def _share_before_fork() -> None:
+    """_load_before_fork, then move everything loaded so far out of the garbage collector's
+    sight, so that collections in the workers do not touch (and so copy) the shared pages."""
+    import gc
+
+    _load_before_fork()
     gc.freeze()
 
 
@@ -137,6 +143,7 @@ class _Worker:
         child.close()
         self.chunk: _Chunk | None = None
         self.since = 0.0  # when the document being cleaned began (the previous one's outcome arrived)
+        self.failure = ""  # why the worker was given up (sequential_outcomes)
 
     def give(self, chunk: _Chunk) -> None:
         self.chunk = chunk
@@ -162,6 +169,55 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
+
+
+def _clean_in_worker(worker: _Worker, item: Input, seconds: float) -> tuple[Record | None, Record | None] | None:
+    """One document cleaned by `worker` within `seconds`; None when the worker had to be given
+    up (it ran over, or died), with the error record's reason in `worker.failure`."""
+    worker.conn.send([item])
+    if not worker.conn.poll(seconds):
+        worker.failure = TimeLimit.reason(seconds)
+        return None
+    try:
+        return worker.conn.recv()
+    except (EOFError, OSError):
+        worker.process.join(timeout=5)
+        worker.failure = (f"the worker process died while cleaning this document (exit code "
+                          f"{worker.process.exitcode}; a crash or out of memory); document skipped")
+        return None
+
+
+def sequential_outcomes(cleaner: Cleaner, inputs: Iterable[Input], already_done: AlreadyDone | None,
+                        time_limit: TimeLimit) -> Iterator[Outcome]:
+    """One worker (-w 1) with a time limit: a document without a limit is cleaned here, as
+    without one; a document with a limit in a worker process (started when first needed), which
+    is replaced when a document runs over or kills it. One document at a time, in input order."""
+    worker: _Worker | None = None
+    try:
+        for item in inputs:
+            if already_done is not None and isinstance(item, InputItem) and already_done(item):
+                yield Outcome(None, None, item.size, True)
+                continue
+            seconds = time_limit.for_item(item)
+            if seconds is None:
+                record, error = process(cleaner, item)
+            else:
+                if worker is None:
+                    _load_before_fork()  # once: later calls find everything loaded
+                    worker = _Worker(pool_context(), cleaner)
+                result = _clean_in_worker(worker, item, seconds)
+                if result is None:
+                    record, error = None, error_record(item, worker.failure)
+                    worker.kill()
+                    worker = None
+                else:
+                    record, error = result
+            yield Outcome(record, error, item.size)
+        if worker is not None:
+            worker.stop()
+    finally:
+        if worker is not None and worker.process.is_alive():
+            worker.kill()
 
 
 def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
