@@ -1,5 +1,6 @@
 """Full-page text dumps: the article is found from the text alone, clean text is left alone,
 and a site's chrome is learned from a folder of its pages."""
+import dataclasses
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from conftest import FIXTURES, run_cli, seed_inputs
 
 from cleaner import Cleaner
 from cleaner.fullpage.chrome import RULE_ID, ChromeLearner, learn_chrome
-from cleaner.fullpage.maincontent import MainContent, judge
+from cleaner.fullpage.maincontent import MainContentSettings, judge
 from cleaner.rules.load import load_rulesets
 from cleaner.rules.model import RuleError
 from cleaner.io.sources import iter_inputs
@@ -93,7 +94,7 @@ def test_stopword_density_works_beyond_english():
                "Le maire a promis de revenir sur la question au printemps, lorsque les comptes de l'année "
                "seront connus."]
     footer = ["Mentions légales", "Contact", "Publicité", "Plan du site", "Cookies"]
-    verdict = judge(menu + article + footer, MainContent.defaults())
+    verdict = judge(menu + article + footer, MainContentSettings())
     assert verdict.language == "French"
     assert [t for t, keep in zip(menu + article + footer, verdict.keep) if keep] == article
 
@@ -160,11 +161,8 @@ def test_rules_suggest_proposes_chrome_not_articles(tmp_path):
 
 
 def _settings(**changes):
-    settings = MainContent.defaults()
-    settings.update(min_menu_run=8, min_menu_run_titled=3, min_menu_lines=10, after_weight=4,
-                    title_anchor=True, lists_are_boilerplate=True)
-    settings.update(changes)
-    return settings
+    """The settings the bundled main-content rule runs (its declared defaults), with `changes`."""
+    return dataclasses.replace(MainContentSettings(), **changes)
 
 
 HARBOUR_TITLE = "Harbour reopens after the storm | Coastal Times"
@@ -255,11 +253,22 @@ def test_keep_probability_is_the_line_models_threshold():
 
 def test_a_missing_line_model_is_reported_with_the_rule_file(tmp_path):
     rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
-    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")  # model file not copied beside it
+    rules["rules"][0]["line_model"] = "my-model.json"  # neither beside the rule file nor bundled
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
     with pytest.raises(RuleError) as err:
         load_rulesets([tmp_path / "mc.yaml"])
     message = str(err.value)
-    assert "mc.yaml" in message and "line_model" in message and "main-content.model.json" in message
+    assert "mc.yaml" in message and "line_model" in message and "my-model.json" in message
+
+
+def test_a_rule_file_elsewhere_gets_the_bundled_model_by_default(tmp_path):
+    """main-content's declared defaults are what the bundled rule runs, its learned model included."""
+    rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
+    (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")  # no model file beside it
+    rule = load_rulesets([tmp_path / "mc.yaml"])[0].rules[0]
+    assert rule.model is not None and rule.settings == dataclasses.replace(
+        MainContentSettings(), line_model=rule.settings.line_model)
+    assert rule.settings.line_model.endswith("generic/main-content.model.json")
 
 
 @pytest.mark.parametrize("content, complaint", [

@@ -159,3 +159,36 @@ def test_url_domain_is_the_site_when_no_site_ruleset_matches(cleaner):
     result = cleaner.clean_text("Some text of an article.", url="https://www.unknown-news.net/x")
     assert result.metadata["site"] == "unknown-news.net"
     assert result.metadata["url"] == "https://www.unknown-news.net/x"
+
+
+@pytest.mark.parametrize("setting, value, complaint", [
+    ("max_words", "'three'", "'max_words' must be int"),
+    ("max_words", "2.5", "'max_words' must be int"),
+    ("ignore_case", "yes please", "'ignore_case' must be bool"),
+    ("pattern", "[1, 2]", "'pattern' must be str"),
+])
+def test_a_mistyped_setting_names_file_line_and_rule(tmp_path, setting, value, complaint):
+    """Each kind's settings are typed (its settings dataclass): a value of the wrong type is a
+    load problem pointing at the setting's own line."""
+    body = {"pattern": "'^x$'", setting: value}
+    lines = "".join(f"    {name}: {val}\n" for name, val in body.items())
+    problems, path = problems_for(tmp_path, "name: typed\ndescription: typed settings\nrules:\n"
+                                            "  - id: typed-rule\n    kind: drop-line\n    description: x\n"
+                                            + lines + "    examples: [{drop: x}, {keep: y}]\n")
+    line = 7 if setting == "pattern" else 8
+    assert problems == [f"{path}:{line}: typed-rule: {complaint}"]
+
+
+def test_every_kind_declares_typed_settings_with_help():
+    """The one declaration per kind (a frozen dataclass) is what the loader, the schema and the
+    docs read; its defaults are what a rule leaving a setting out runs."""
+    import dataclasses
+
+    from cleaner.rules.kinds.registry import RULE_KINDS
+
+    for kind, cls in RULE_KINDS.items():
+        assert dataclasses.is_dataclass(cls.settings_type) and cls.settings_type.__dataclass_params__.frozen, kind
+        for name, option in cls.options.items():
+            assert option.help and option.type in (bool, int, float, str), (kind, name)
+            assert option.required or option.default is None or isinstance(option.default, option.type) or (
+                option.type is float and isinstance(option.default, int)), (kind, name)

@@ -43,36 +43,36 @@ from cleaner.document import Line
 from cleaner.fullpage.features import FEATURES, PageLines, context_rows
 from cleaner.fullpage.lines import LineFeatures, line_features, longest_run, menu_like
 from cleaner.fullpage.linemodel import LineModel, LineModelError, load_line_model
-from cleaner.rules.kinds.base import Context, Option, Rule, kept_lines, runs
+from cleaner.rules.kinds.base import Context, Rule, Settings, kept_lines, runs, setting
 from cleaner.text.stoplists import CJK_LANGUAGE, document_stoplist
 from cleaner.text.stats import normalized
 
 GOOD, NEAR_GOOD, SHORT, BAD = "good", "near-good", "short", "bad"
 
-def could_be_dump(texts: list[str], s: dict[str, Any]) -> bool:
+def could_be_dump(texts: list[str], s: MainContentSettings) -> bool:
     """The cheap necessary conditions for a dump: enough lines, and a menu-like run somewhere.
     Most documents are articles; this spares them the stoplist guess and per-line scoring."""
-    if len(texts) < s["min_outside_lines"]:
+    if len(texts) < s.min_outside_lines:
         return False
-    menu = [menu_like(t.strip(), s["menu_line_chars"]) for t in texts]
-    if sum(menu) < s["min_menu_lines"]:
+    menu = [menu_like(t.strip(), s.menu_line_chars) for t in texts]
+    if sum(menu) < s.min_menu_lines:
         return False
-    return longest_run(menu) >= min(s["min_menu_run"], s["min_menu_run_titled"])
+    return longest_run(menu) >= min(s.min_menu_run, s.min_menu_run_titled)
 
 
-def classify(f: LineFeatures, s: dict[str, Any]) -> str:
+def classify(f: LineFeatures, s: MainContentSettings) -> str:
     """The line's class from its own features (jusText's context-free step)."""
-    if f.link_like or (f.list_like and s["lists_are_boilerplate"]):
+    if f.link_like or (f.list_like and s.lists_are_boilerplate):
         return BAD
     if f.copyright and f.length < 300:
         return BAD
-    if f.length < s["length_low"]:
+    if f.length < s.length_low:
         return SHORT
-    if f.stopword_density >= s["stopwords_high"]:
-        if f.sentence or (f.length > s["length_high"] and not s["good_needs_sentence_end"]):
+    if f.stopword_density >= s.stopwords_high:
+        if f.sentence or (f.length > s.length_high and not s.good_needs_sentence_end):
             return GOOD
         return NEAR_GOOD
-    if f.stopword_density >= s["stopwords_low"]:
+    if f.stopword_density >= s.stopwords_low:
         return NEAR_GOOD
     return BAD
 
@@ -86,14 +86,14 @@ def _neighbour(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> 
     return BAD  # the edge of the page counts as boilerplate
 
 
-def revise(classes: list[str], features: list[LineFeatures], s: dict[str, Any]) -> list[str]:
+def revise(classes: list[str], features: list[LineFeatures], s: MainContentSettings) -> list[str]:
     """jusText's context-sensitive step: short and near-good lines take their neighbours' side;
     a title-like line shortly above good text is a heading and stays."""
     classes = list(classes)
     # A long run of short lines is a menu or a link list, whatever surrounds it: a page's text
     # never has that many headline-sized lines in a row, a menu always does.
     for start, end in runs([cls == SHORT for cls in classes]):
-        if end - start >= s["max_short_run"]:
+        if end - start >= s.max_short_run:
             classes[start:end] = [BAD] * (end - start)
     base = list(classes)
     revised = list(classes)
@@ -119,15 +119,15 @@ def revise(classes: list[str], features: list[LineFeatures], s: dict[str, Any]) 
     # Headings: a title-like line of a few words shortly above good text (a byline or date may
     # sit between). Menus are title-like too, but their items are far from the text or one word.
     for i, f in enumerate(features):
-        if classes[i] != BAD or not f.title_like or f.words < s["heading_min_words"]:
+        if classes[i] != BAD or not f.title_like or f.words < s.heading_min_words:
             continue
         distance = 0
-        for j in range(i + 1, min(len(features), i + 1 + s["max_heading_lines"])):
-            if classes[j] == GOOD and features[j].length >= s["length_low"]:
+        for j in range(i + 1, min(len(features), i + 1 + s.max_heading_lines)):
+            if classes[j] == GOOD and features[j].length >= s.length_low:
                 classes[i] = GOOD
                 break
             distance += features[j].length
-            if distance > s["max_heading_distance"]:
+            if distance > s.max_heading_distance:
                 break
     return classes
 
@@ -225,14 +225,14 @@ def title_repeats(texts: list[str], min_chars: int) -> list[int]:
     return [i for n, i in found if n == longest]
 
 
-def title_heading(texts: list[str], classes: list[str], features: list["LineFeatures"], s: dict[str, Any]) -> int | None:
+def title_heading(texts: list[str], classes: list[str], features: list["LineFeatures"], s: MainContentSettings) -> int | None:
     """Of the lines repeating the page title, the one with the most article text just below it
     (up to the next repeat): the article's heading, where a teaser in a menu has more menu below
     it. None if no repeat has any article text below it."""
-    repeats = title_repeats(texts, s["title_min_chars"])
+    repeats = title_repeats(texts, s.title_min_chars)
     best, best_text = None, 0
     for n, i in enumerate(repeats):
-        stop = min(i + 1 + s["title_lookahead"], repeats[n + 1] if n + 1 < len(repeats) else len(texts))
+        stop = min(i + 1 + s.title_lookahead, repeats[n + 1] if n + 1 < len(repeats) else len(texts))
         below = sum(features[j].length for j in range(i + 1, stop) if classes[j] == GOOD)
         if below > best_text:
             best, best_text = i, below
@@ -282,7 +282,7 @@ class Verdict:
     probabilities: list[float] | None = None  # the line model's, when it decided
 
 
-def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
+def judge(texts: list[str], s: MainContentSettings, gaps: list[bool] | None = None,
           model: LineModel | None = None) -> Verdict:
     """Decide which of `texts` (non-blank lines, in order) belong to the article.
 
@@ -295,10 +295,10 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
     >>> article = [f"The council met on {day} to discuss the new budget, which had been delayed "
     ...            "for months because of a dispute over school funding in the city." for day in ("Monday", "Tuesday", "Friday")]
     >>> footer = ["Imprint", "Privacy", "Cookies", "Jobs", "Advertise"]
-    >>> verdict = judge(menu + article + footer, MainContent.defaults())
+    >>> verdict = judge(menu + article + footer, MainContentSettings())
     >>> verdict.is_dump, verdict.keep.count(True)
     (True, 3)
-    >>> judge(article, MainContent.defaults()).is_dump
+    >>> judge(article, MainContentSettings()).is_dump
     False
     """
     language, stopwords = document_stoplist("\n".join(texts))
@@ -310,39 +310,39 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
     counts = Counter(normalized(t) for t in texts)
     repeats = [counts[normalized(t)] for t in texts]
     for i, times in enumerate(repeats):
-        if times >= s["max_repeats"] > 0:
+        if times >= s.max_repeats > 0:
             classes[i] = BAD
     classes = revise(classes, features, s)
-    heading = title_heading(texts, classes, features, s) if s["title_anchor"] else None
+    heading = title_heading(texts, classes, features, s) if s.title_anchor else None
     if heading is not None:
         classes[heading] = GOOD
-    values = [f.length if cls == GOOD else -min(max(f.length, s["min_penalty"]), s["max_penalty"]) * s["boilerplate_weight"]
+    values = [f.length if cls == GOOD else -min(max(f.length, s.min_penalty), s.max_penalty) * s.boilerplate_weight
               for f, cls in zip(features, classes)]
     if heading is not None:
-        start, end = span_around(values, heading, s["after_weight"], s["title_lookahead"])
+        start, end = span_around(values, heading, s.after_weight, s.title_lookahead)
     else:
-        start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s["max_gap_lines"])
-        if s["after_weight"] != 1 and end > start:
-            end = _best_end(values, start, end, s["after_weight"])
-    keep = [start <= i < end and (classes[i] == GOOD or not s["drop_inside"]) for i in range(len(texts))]
+        start, end = best_span_within_breaks(values, [cls == BAD for cls in classes], s.max_gap_lines)
+        if s.after_weight != 1 and end > start:
+            end = _best_end(values, start, end, s.after_weight)
+    keep = [start <= i < end and (classes[i] == GOOD or not s.drop_inside) for i in range(len(texts))]
     outside = len(texts) - sum(keep)
     # A dump has a menu outside the article: an article's own lists (ingredients, code) do not count.
-    menu = [menu_like(f.text, s["menu_line_chars"]) for f in features]
+    menu = [menu_like(f.text, s.menu_line_chars) for f in features]
     menu_run = longest_run(menu[:start])
     # A page title repeated as a heading is a page's, not an article's: less menu is enough then.
-    min_menu_run = s["min_menu_run"] if heading is None else min(s["min_menu_run"], s["min_menu_run_titled"])
-    if not s["menu_before_only"]:
+    min_menu_run = s.min_menu_run if heading is None else min(s.min_menu_run, s.min_menu_run_titled)
+    if not s.menu_before_only:
         menu_run = max(menu_run, longest_run(menu[end:]))
     # Menus come in pieces (a header bar, a sidebar, footer columns): their items add up.
     menu_lines = sum(menu[:start]) + sum(menu[end:])
-    is_dump = (end > start and outside >= s["min_outside_lines"]
-               and outside >= s["min_outside_share"] * len(texts) and menu_run >= min_menu_run
-               and menu_lines >= s["min_menu_lines"])
+    is_dump = (end > start and outside >= s.min_outside_lines
+               and outside >= s.min_outside_share * len(texts) and menu_run >= min_menu_run
+               and menu_lines >= s.min_menu_lines)
     page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes], menu,
                      [times >= 2 for times in repeats], heading, (start, end),
                      gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
     probabilities = None
-    if model is not None and (is_dump or s["model_dump_run"]):
+    if model is not None and (is_dump or s.model_dump_run):
         probabilities = [model.probability(row) for row in context_rows(page, model.word_evidence)]
         is_dump = is_dump or model_says_dump(probabilities, s)
     if not is_dump:
@@ -352,29 +352,95 @@ def judge(texts: list[str], s: dict[str, Any], gaps: list[bool] | None = None,
         verdict.probabilities = probabilities
         # The heading that repeats the page title is the article's title: annotated pages rarely
         # say either way, so the trees learned nothing about it; a reader wants it.
-        verdict.keep = [p >= s["keep_probability"] or i == heading for i, p in enumerate(probabilities)]
+        verdict.keep = [p >= s.keep_probability or i == heading for i, p in enumerate(probabilities)]
     return verdict
 
 
-def model_says_dump(probabilities: list[float], s: dict[str, Any]) -> bool:
+def model_says_dump(probabilities: list[float], s: MainContentSettings) -> bool:
     """A page the menu rules above let pass is still a dump when the line model finds a block of
     lines it is sure are boilerplate (a menu of long labels, a footer, a teaser list) that makes
     up a good share of the page. An article's own odd lines (a caption, a byline) come one or
     two at a time.
 
-    >>> s = {"model_dump_run": 3, "model_dump_probability": 0.1, "model_dump_share": 0.3}
+    >>> s = MainContentSettings(model_dump_run=3, model_dump_probability=0.1, model_dump_share=0.3)
     >>> model_says_dump([0.9, 0.05, 0.02, 0.01, 0.8, 0.9, 0.9], s)
     True
     >>> model_says_dump([0.9, 0.05, 0.8, 0.02, 0.01, 0.9, 0.9], s)
     False
     """
-    if not s["model_dump_run"]:
+    if not s.model_dump_run:
         return False
-    sure = [p < s["model_dump_probability"] for p in probabilities]
-    return longest_run(sure) >= s["model_dump_run"] and sum(sure) >= s["model_dump_share"] * len(sure)
+    sure = [p < s.model_dump_probability for p in probabilities]
+    return longest_run(sure) >= s.model_dump_run and sum(sure) >= s.model_dump_share * len(sure)
 
 
 MEMO_KEY = "main-content:verdict"  # where a document's verdict is kept (tools/train_line_model.py reads it)
+
+
+@dataclass(frozen=True)
+class MainContentSettings(Settings):
+    """The settings of `main-content` rules."""
+
+    html_input: bool = setting(
+        False, help="Also judge text extracted from an HTML page (off: the extractor already cut the page "
+                    "down to its article).")
+    min_outside_lines: int = setting(
+        12, help="A document is a full-page dump only when at least this many lines lie outside the "
+                 "article.")
+    min_outside_share: float = setting(0.3, help="... and at least this share of its lines.")
+    min_menu_run: int = setting(8, help="... and has at least this many short lines in a row (a menu).")
+    min_menu_run_titled: int = setting(
+        3, help="... or this many when a line repeats the page title (a dump's first line, see "
+                "title_anchor).")
+    min_menu_lines: int = setting(
+        10, help="... and at least this many menu-like lines outside the article, in runs of any length.")
+    menu_before_only: bool = setting(
+        False, help="Only a menu above the article counts (a page's navigation comes first; a list after "
+                    "an article may be its own).")
+    menu_line_chars: int = setting(30, help="A menu item is shorter than this many characters.")
+    length_low: int = setting(70, help="Lines shorter than this (characters) are judged by their neighbours.")
+    length_high: int = setting(200, help="Lines longer than this with enough stopwords are article text.")
+    stopwords_low: float = setting(0.30, help="Below this stopword density a long line is boilerplate.")
+    stopwords_high: float = setting(0.32, help="From this stopword density on a line reads as prose.")
+    max_heading_distance: int = setting(
+        200, help="A title-like line at most this many characters above article text is its heading.")
+    max_short_run: int = setting(3, help="This many short lines in a row are a menu or link list.")
+    good_needs_sentence_end: bool = setting(
+        False, help="Only a line ending like a sentence is surely article text (a long caption or teaser "
+                    "without a full stop is not).")
+    max_repeats: int = setting(2, help="A line that occurs this many times in the document is boilerplate (0: off).")
+    after_weight: float = setting(
+        4.0, help="How much more boilerplate weighs after the article's core than before it.")
+    max_gap_lines: int = setting(0, help="A run of this many boilerplate lines ends the article (0: no limit).")
+    heading_min_words: int = setting(3, help="A heading has at least this many words.")
+    max_heading_lines: int = setting(3, help="... and at most this many lines above the article text.")
+    min_penalty: int = setting(20, help="A boilerplate line weighs at least this many characters against the span.")
+    max_penalty: int = setting(10_000, help="... and at most this many.")
+    title_anchor: bool = setting(
+        True, help="The line that repeats the page title (a dump's first line) is the article's heading: "
+                   "the article's span is the best one around it.")
+    title_lookahead: int = setting(
+        10, help="The heading is the title repeat with the most article text in this many lines below it.")
+    title_min_chars: int = setting(
+        8, help="A part of the page title that names the article has at least this many characters.")
+    lists_are_boilerplate: bool = setting(
+        True, help="A long line that repeats its words or is mostly numbers (an archive menu, a tag "
+                   "cloud) is boilerplate.")
+    boilerplate_weight: float = setting(1.0, help="How much boilerplate characters weigh against article characters.")
+    drop_inside: bool = setting(True, help="Also drop boilerplate-looking lines inside the article's span.")
+    line_model: str = setting(
+        "main-content.model.json", path=True, help="A learned line scorer (JSON, path relative to the "
+                                                   "rule file; see cleaner/fullpage/linemodel.py): in a "
+                                                   "dump, it keeps the lines it judges article text, "
+                                                   "reading the span and classes above as evidence. "
+                                                   "Empty: off.")
+    keep_probability: float = setting(0.4, help="With a line_model, a line is kept from this probability on.")
+    model_dump_run: int = setting(
+        6, help="With a line_model, a document the menu conditions above let pass is a dump all the same "
+                "when this many lines in a row are surely boilerplate (0: off) ...")
+    model_dump_probability: float = setting(
+        0.1, help="... a line being surely boilerplate below this probability ...")
+    model_dump_share: float = setting(0.3, help="... and such lines making up at least this share of the document.")
 
 
 class MainContent(Rule):
@@ -382,72 +448,19 @@ class MainContent(Rule):
     phase = 5
     summary = ("In a full-page text dump (menus, footers and related lists around the article), keep the "
                "article's span and drop the rest; leave text that is already an article untouched.")
-    options = {
-        "html_input": Option(bool, False, help="Also judge text extracted from an HTML page (off: the extractor "
-                                               "already cut the page down to its article)."),
-        "min_outside_lines": Option(int, 12, help="A document is a full-page dump only when at least this many "
-                                                  "lines lie outside the article."),
-        "min_outside_share": Option((int, float), 0.3, help="... and at least this share of its lines."),
-        "min_menu_run": Option(int, 10, help="... and has at least this many short lines in a row (a menu)."),
-        "min_menu_run_titled": Option(int, 10, help="... or this many when a line repeats the page title (a dump's first "
-                                                    "line, see title_anchor)."),
-        "min_menu_lines": Option(int, 0, help="... and at least this many menu-like lines outside the article, "
-                                              "in runs of any length."),
-        "menu_before_only": Option(bool, False, help="Only a menu above the article counts (a page's navigation "
-                                                     "comes first; a list after an article may be its own)."),
-        "menu_line_chars": Option(int, 30, help="A menu item is shorter than this many characters."),
-        "length_low": Option(int, 50, help="Lines shorter than this (characters) are judged by their neighbours."),
-        "length_high": Option(int, 200, help="Lines longer than this with enough stopwords are article text."),
-        "stopwords_low": Option((int, float), 0.30, help="Below this stopword density a long line is boilerplate."),
-        "stopwords_high": Option((int, float), 0.32, help="From this stopword density on a line reads as prose."),
-        "max_heading_distance": Option(int, 200, help="A title-like line at most this many characters above "
-                                                      "article text is its heading."),
-        "max_short_run": Option(int, 4, help="This many short lines in a row are a menu or link list."),
-        "good_needs_sentence_end": Option(bool, False, help="Only a line ending like a sentence is surely article text "
-                                                           "(a long caption or teaser without a full stop is not)."),
-        "max_repeats": Option(int, 2, help="A line that occurs this many times in the document is boilerplate (0: off)."),
-        "after_weight": Option((int, float), 4.0, help="How much more boilerplate weighs after the article's core than before it."),
-        "max_gap_lines": Option(int, 0, help="A run of this many boilerplate lines ends the article (0: no limit)."),
-        "heading_min_words": Option(int, 3, help="A heading has at least this many words."),
-        "max_heading_lines": Option(int, 3, help="... and at most this many lines above the article text."),
-        "min_penalty": Option(int, 20, help="A boilerplate line weighs at least this many characters against the span."),
-        "max_penalty": Option(int, 10_000, help="... and at most this many."),
-        "title_anchor": Option(bool, False, help="The line that repeats the page title (a dump's first line) is the "
-                                                 "article's heading: the article's span is the best one around it."),
-        "title_lookahead": Option(int, 10, help="The heading is the title repeat with the most article text in this many lines below it."),
-        "title_min_chars": Option(int, 8, help="A part of the page title that names the article has at least this many characters."),
-        "lists_are_boilerplate": Option(bool, False, help="A long line that repeats its words or is mostly numbers "
-                                                          "(an archive menu, a tag cloud) is boilerplate."),
-        "boilerplate_weight": Option((int, float), 1.0, help="How much boilerplate characters weigh against article characters."),
-        "drop_inside": Option(bool, True, help="Also drop boilerplate-looking lines inside the article's span."),
-        "line_model": Option(str, "", is_path=True, help="A learned line scorer (JSON, path relative to the rule file; see "
-                                           "cleaner/fullpage/linemodel.py): in a dump, it keeps the lines it judges article "
-                                           "text, reading the span and classes above as evidence. Empty: off."),
-        "keep_probability": Option((int, float), 0.5, help="With a line_model, a line is kept from this probability on."),
-        "model_dump_run": Option(int, 0, help="With a line_model, a document the menu conditions above let pass is a dump "
-                                              "all the same when this many lines in a row are surely boilerplate "
-                                              "(0: off) ..."),
-        "model_dump_probability": Option((int, float), 0.1, help="... a line being surely boilerplate below this "
-                                                                 "probability ..."),
-        "model_dump_share": Option((int, float), 0.3, help="... and such lines making up at least this share of "
-                                                           "the document."),
-    }
-
-    @classmethod
-    def defaults(cls) -> dict[str, Any]:
-        return {name: opt.default for name, opt in cls.options.items()}
+    settings_type = MainContentSettings
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # Resolved by the rule set loader against the rule file's folder, and checked there.
-        self.model = load_line_model(self.settings["line_model"]) if self.settings["line_model"] else None
+        self.model = load_line_model(self.settings.line_model) if self.settings.line_model else None
         unknown = sorted(set(self.model.features) - FEATURES) if self.model else []
         if unknown:
             raise LineModelError(f"{self.model.source}: the model reads features this version does not compute: "
                                  f"{', '.join(unknown)}; retrain it with tools/train_line_model.py")
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
-        if ctx.from_html and not self.settings["html_input"]:
+        if ctx.from_html and not self.settings.html_input:
             return False
         # A page is judged once: after its menus and footers are gone, what is left is an
         # article, and judging that again could only eat into it.

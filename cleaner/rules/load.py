@@ -37,7 +37,7 @@ import yaml
 from lxml import etree
 
 from cleaner.text.dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
-from cleaner.rules.kinds.base import PATTERN_OPTIONS, Rule, RuleDataError
+from cleaner.rules.kinds.base import Rule, RuleDataError
 from cleaner.rules.examples import check_examples
 from cleaner.rules.model import Example, RuleError, RuleProblem, RuleSet
 from cleaner.rules.kinds.registry import RULE_KINDS
@@ -194,7 +194,7 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
         if not _check_type(spec[name], option.type):
             problems.append(RuleProblem(file, line_of(name), rule_id,
                                         f"{name!r} must be {getattr(option.type, '__name__', option.type)}"))
-        elif name in PATTERN_OPTIONS:
+        elif option.is_pattern:
             try:
                 _compile(spec[name], 0, defines)
             except regex.error as err:
@@ -215,13 +215,17 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
 
 
 def _resolve_paths(spec: dict, kind: type[Rule], file: str, problems: list[RuleProblem], line_of, rule_id: str) -> dict:
-    """Options naming a file are relative to the rule file's folder; a missing file is a problem."""
+    """Settings naming a file are relative to the rule file's folder; a name not found there is
+    looked up among the bundled generic rules (where a default, such as main-content's learned
+    model, lives). A missing file is a problem."""
     resolved = dict(spec)
     for name, option in kind.options.items():
-        value = spec.get(name)
+        value = spec.get(name, option.default)
         if not option.is_path or not isinstance(value, str) or not value:
             continue
         path = Path(file).parent / value
+        if not path.is_file() and (default_rules_dir() / "generic" / value).is_file():
+            path = default_rules_dir() / "generic" / value
         if not path.is_file():
             problems.append(RuleProblem(file, line_of(name), rule_id,
                                         f"{name!r}: no such file {str(path)!r} (the path is relative to the rule file)"))

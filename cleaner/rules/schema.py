@@ -28,16 +28,8 @@ _EXAMPLES = {
 }
 
 
-def _json_type(python_type: type | tuple[type, ...]) -> str | list[str]:
-    if not isinstance(python_type, tuple):
-        return _JSON_TYPES[python_type]
-    if set(python_type) == {int, float}:
-        return "number"
-    return sorted({_JSON_TYPES[t] for t in python_type})
-
-
 def _option_schema(option: Option) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": _json_type(option.type), "description": option.help}
+    schema: dict[str, Any] = {"type": _JSON_TYPES[option.type], "description": option.help}
     if option.default is not None:
         schema["default"] = option.default
     return schema

@@ -8,7 +8,7 @@ dropped, then blocks, then the shape-based kinds that judge what is left.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable, ClassVar, Iterator, Sequence
 
 import regex
@@ -83,15 +83,62 @@ class RuleDataError(ValueError):
     file and what is wrong. The rule set loader reports it as a problem of the rule."""
 
 
-@dataclass
-class Option:
-    """One setting a rule kind accepts in YAML."""
+def setting(default: Any = None, *, help: str, required: bool = False, pattern: bool = False,
+            path: bool = False) -> Any:
+    """One setting of a rule kind: a field of the kind's frozen settings dataclass, whose default is
+    what a rule file that leaves the setting out gets. `pattern`: a regex, compiled with the rule;
+    `path`: a file named relative to the rule file (the loader resolves and checks it)."""
+    return field(default=default, metadata={"help": help, "required": required, "pattern": pattern, "path": path})
 
-    type: type | tuple[type, ...]
-    default: Any = None
-    required: bool = False
-    help: str = ""
-    is_path: bool = False  # a file named relative to the rule file (the loader resolves and checks it)
+
+def ignore_case_setting() -> Any:
+    return setting(False, help="Match letters regardless of case.")
+
+
+def verbose_setting() -> Any:
+    return setting(False, help="Ignore white space and #-comments in patterns (write spaces as \\s or [ ]), so a "
+                               "long pattern can be folded over several YAML lines.")
+
+
+def min_words_setting() -> Any:
+    return setting(0, help="Only lines with at least this many words.")
+
+
+def max_words_setting() -> Any:
+    return setting(10_000, help="Only lines with at most this many words.")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting a rule kind accepts in YAML, as the loader, the JSON Schema and the docs read it
+    from the kind's settings dataclass."""
+
+    name: str
+    type: type  # bool, int, float (an int is accepted too) or str
+    default: Any
+    required: bool
+    help: str
+    is_pattern: bool
+    is_path: bool
+
+
+_SETTING_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Base of every kind's settings: a frozen dataclass whose fields are the keys a rule of that
+    kind takes in YAML, with their types, defaults and help."""
+
+    @classmethod
+    def options(cls) -> dict[str, Option]:
+        found = {}
+        for f in fields(cls):
+            annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+            found[f.name] = Option(f.name, _SETTING_TYPES[annotation.replace(" | None", "")], f.default,
+                                   f.metadata["required"], f.metadata["help"], f.metadata["pattern"],
+                                   f.metadata["path"])
+        return found
 
 
 class Rule:
@@ -103,19 +150,25 @@ class Rule:
     # A context-free rule judges each line by its own text alone, so running it again changes
     # nothing unless some line's text changed.
     context_free: ClassVar[bool] = False
-    options: ClassVar[dict[str, Option]] = {}
+    settings_type: ClassVar[type[Settings]] = Settings
+    options: ClassVar[dict[str, Option]] = {}  # the settings' declarations, by name (from settings_type)
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        cls.options = cls.settings_type.options()
 
     def __init__(self, rule_id: str, description: str, settings: dict[str, Any], compile_pattern):
+        """`settings` are the rule file's keys, already checked by the loader."""
         self.id = rule_id
         self.description = description
         self.enabled = settings.get("enabled", True)
-        self.settings = {name: settings.get(name, opt.default) for name, opt in self.options.items()}
-        flags = (regex.IGNORECASE if self.settings.get("ignore_case") else 0) | (
-            regex.VERBOSE if self.settings.get("verbose") else 0)
+        self.settings = self.settings_type(**{name: settings[name] for name in self.options if name in settings})
+        flags = (regex.IGNORECASE if getattr(self.settings, "ignore_case", False) else 0) | (
+            regex.VERBOSE if getattr(self.settings, "verbose", False) else 0)
         self.patterns = {
-            name: compile_pattern(self.settings[name], flags)
-            for name, opt in self.options.items()
-            if name in PATTERN_OPTIONS and self.settings.get(name) is not None
+            name: compile_pattern(getattr(self.settings, name), flags)
+            for name, option in self.options.items()
+            if option.is_pattern and getattr(self.settings, name) is not None
         }
 
     def search(self, name: str, text: str, ctx: Context) -> regex.Match[str] | None:
@@ -127,11 +180,3 @@ class Rule:
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         """Judge the lines; return True when anything changed."""
         raise NotImplementedError
-
-
-PATTERN_OPTIONS = {"pattern", "start", "stop"}
-IGNORE_CASE = Option(bool, False, help="Match letters regardless of case.")
-VERBOSE = Option(bool, False, help="Ignore white space and #-comments in patterns (write spaces as \\s or [ ]), "
-                                    "so a long pattern can be folded over several YAML lines.")
-MIN_WORDS = Option(int, 0, help="Only lines with at least this many words.")
-MAX_WORDS = Option(int, 10_000, help="Only lines with at most this many words.")

@@ -2,46 +2,53 @@
 `drop-line` and `strip` (a fragment inside a line)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from cleaner.document import Line, Removal
-from cleaner.rules.kinds.base import (IGNORE_CASE, MAX_WORDS, MIN_WORDS, VERBOSE, Context, Option, PatternTimeout, Rule,
-                                      kept_lines)
+from cleaner.rules.kinds.base import (Context, PatternTimeout, Rule, Settings, ignore_case_setting, kept_lines,
+                                      max_words_setting, min_words_setting, setting, verbose_setting)
 from cleaner.text.dates import to_iso_date
 
 
 def _within_word_limits(rule: Rule, line: Line) -> bool:
-    low, high = rule.settings["min_words"], rule.settings["max_words"]
-    if low == MIN_WORDS.default and high == MAX_WORDS.default:
+    low, high = rule.settings.min_words, rule.settings.max_words
+    if low == 0 and high == 10_000:  # the defaults of min_words_setting and max_words_setting
         return True  # no limits set: do not count
     return low <= line.words <= high
+
+
+@dataclass(frozen=True)
+class CaptureSettings(Settings):
+    """The settings of `capture` rules."""
+
+    pattern: str = setting(
+        required=True, pattern=True, help="Regex with named groups, e.g. (?P<date>...) (?P<title>...).")
+    ignore_case: bool = ignore_case_setting()
+    verbose: bool = verbose_setting()
+    drop: bool = setting(True, help="Drop the line once captured.")
+    first_lines: int = setting(0, help="Only look at the first N non-blank lines (0: everywhere).")
+    min_words: int = min_words_setting()
+    max_words: int = max_words_setting()
 
 
 class CaptureRule(Rule):
     kind = "capture"
     phase = 0
     summary = "Capture named groups of a pattern into metadata (dates normalised to ISO 8601) and drop the line."
-    options = {
-        "pattern": Option(str, required=True, help="Regex with named groups, e.g. (?P<date>...) (?P<title>...)."),
-        "ignore_case": IGNORE_CASE,
-        "verbose": VERBOSE,
-        "drop": Option(bool, True, help="Drop the line once captured."),
-        "first_lines": Option(int, 0, help="Only look at the first N non-blank lines (0: everywhere)."),
-        "min_words": MIN_WORDS,
-        "max_words": MAX_WORDS,
-    }
+    settings_type = CaptureSettings
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # "The first N lines" depends on which lines earlier removals left.
-        self.context_free = not self.settings["first_lines"]
+        self.context_free = not self.settings.first_lines
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         candidates = kept_lines(lines)
-        if self.settings["first_lines"]:
-            candidates = candidates[: self.settings["first_lines"]]
+        if self.settings.first_lines:
+            candidates = candidates[: self.settings.first_lines]
         changed = False
         for line in candidates:
             if not _within_word_limits(self, line):
@@ -57,10 +64,21 @@ class CaptureRule(Rule):
                     value = to_iso_date(value)
                 if value and name not in ctx.metadata:
                     ctx.metadata[name] = value
-            if self.settings["drop"]:
+            if self.settings.drop:
                 ctx.drop(line, self.id)
                 changed = True
         return changed
+
+
+@dataclass(frozen=True)
+class DropLineSettings(Settings):
+    """The settings of `drop-line` rules."""
+
+    pattern: str = setting(required=True, pattern=True, help="Regex searched in each line (anchor it with ^ and $).")
+    ignore_case: bool = ignore_case_setting()
+    verbose: bool = verbose_setting()
+    min_words: int = min_words_setting()
+    max_words: int = max_words_setting()
 
 
 class DropLineRule(Rule):
@@ -68,13 +86,7 @@ class DropLineRule(Rule):
     phase = 1
     context_free = True
     summary = "Drop every line the pattern matches."
-    options = {
-        "pattern": Option(str, required=True, help="Regex searched in each line (anchor it with ^ and $)."),
-        "ignore_case": IGNORE_CASE,
-        "verbose": VERBOSE,
-        "min_words": MIN_WORDS,
-        "max_words": MAX_WORDS,
-    }
+    settings_type = DropLineSettings
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
@@ -85,16 +97,21 @@ class DropLineRule(Rule):
         return changed
 
 
+@dataclass(frozen=True)
+class StripSettings(Settings):
+    """The settings of `strip` rules."""
+
+    pattern: str = setting(required=True, pattern=True, help="Regex for the fragment to cut.")
+    ignore_case: bool = ignore_case_setting()
+    verbose: bool = verbose_setting()
+
+
 class StripRule(Rule):
     kind = "strip"
     phase = 1
     context_free = True
     summary = "Cut what the pattern matches out of a line and keep the rest (a line left empty is dropped)."
-    options = {
-        "pattern": Option(str, required=True, help="Regex for the fragment to cut."),
-        "ignore_case": IGNORE_CASE,
-        "verbose": VERBOSE,
-    }
+    settings_type = StripSettings
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
