@@ -100,9 +100,11 @@ class CleanResult:
     notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, why it judged so)
     repaired: str = ""  # the repaired text the lines come from (what removal spans index)
 
-    def as_record(self, spans: bool = False) -> dict[str, Any]:
+    def as_record(self, spans: bool = False, lines: bool = False) -> dict[str, Any]:
         """The record's own fields. With `spans`, each removal also carries its [start, end)
-        character offsets in the repaired text, and the record that text as `repaired_text`."""
+        character offsets in the repaired text, and the record that text as `repaired_text`.
+        With `lines`, also every line with its verdict (what `cleaner explain` shows, for a
+        review page): {"text", "removed_by"?, "note_by"?, "note"?} each."""
         removed = [self._removal_record(r) for r in self.removed]
         if spans:
             for entry, span in zip(removed, removal_spans(self.repaired, self.removed)):
@@ -111,6 +113,8 @@ class CleanResult:
         record = {"text": self.text, "metadata": self.metadata, "removed": removed}
         if spans:
             record["repaired_text"] = self.repaired
+        if lines:
+            record["lines"] = [self._line_record(line) for line in self.lines]
         return record
 
     def note_by(self, rule: str, line: int) -> str:
@@ -118,6 +122,17 @@ class CleanResult:
         article text), or "" if it left none."""
         by, note = self.notes.get(line, ("", ""))
         return note if by == rule else ""
+
+    def _line_record(self, line: Line) -> dict[str, Any]:
+        """One line and its verdict; a rule's note on it ("p=0.83"), whether that rule dropped
+        the line or (main-content) judged it and kept it."""
+        record: dict[str, Any] = {"text": line.text}
+        if line.removed_by is not None:
+            record["removed_by"] = line.removed_by
+        by, note = self.notes.get(line.number, ("", ""))
+        if note:
+            record["note_by"], record["note"] = by, note
+        return record
 
     def _removal_record(self, removal: Removal) -> dict[str, Any]:
         """A removal as JSON, with the note its rule left on that line, if any."""

@@ -42,6 +42,9 @@ class Cleaner:
         self.chrome = chrome
         # Batch records (engines/outcome.py) carry removal spans and the repaired text.
         self.spans = spans
+        # Batch records carry every line with its verdict (a "lines" field) when True: what a
+        # review page shows. Set on the cleaner so worker processes receive it with the rules.
+        self.record_lines = False
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""

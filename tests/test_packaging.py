@@ -14,6 +14,7 @@ def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
     [wheel] = wheels.glob("cleaner-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "cleaner/default_rules/generic/related.yaml" in names
+    assert {"cleaner/review/assets/review.css", "cleaner/review/assets/review.js"} <= set(names)  # the review page's
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=600)

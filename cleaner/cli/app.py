@@ -1,5 +1,5 @@
 """The `cleaner` command line: the Typer application and its commands, registered here one by
-one. Each command lives in a module of its own (clean.py, explain.py, rules.py, suggest.py);
+one. Each command lives in a module of its own (clean.py, explain.py, review.py, rules.py, suggest.py);
 what they share is in options.py.
 
 Exit codes: 0 every document cleaned; 1 some documents failed (each named on stderr, the rest
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from cleaner.cli import clean, explain, rules, suggest
+from cleaner.cli import clean, explain, review, rules, suggest
 
 app = typer.Typer(
     add_completion=False,
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command()(clean.clean)
 app.command()(explain.repair)
 app.command()(explain.explain)
+app.command()(review.review)
 
 rules_app = typer.Typer(
     no_args_is_help=True,

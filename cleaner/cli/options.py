@@ -3,11 +3,13 @@ exit code, building the cleaner (bad rule files stop the run before any document
 reading the one document that `explain`, `repair` and `rules list --for` work on."""
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from cleaner.fullpage.chrome import learn_chrome
 from cleaner.io.decode import decode_bytes
 from cleaner.io.sources import InputFailure, iter_inputs
 from cleaner.pipeline import Cleaner
@@ -69,3 +71,55 @@ def read_path_bytes(path: str) -> bytes:
     except OSError as err:
         fail(f"{path}: cannot read file: {err.strerror or err}", 1)
         raise  # unreachable
+
+
+# Chrome learned from the batch: `clean` and `review` run the same first pass.
+LEARN_CHROME_OPTION = typer.Option(
+    True, "--learn-chrome/--no-learn-chrome",
+    help="First read the batch once to learn each site's chrome (lines recurring in many of its "
+         "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
+         "Not done for stdin, which cannot be read twice.")
+CHROME_MIN_DOCS_OPTION = typer.Option(
+    5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned.")
+CHROME_SHARE_OPTION = typer.Option(
+    0.5, "--chrome-share", min=0.0, max=1.0,
+    help="A line is chrome when it occurs in at least this share of its site's documents.")
+
+
+def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], max_bytes: int,
+                       min_documents: int, min_share: float, quiet: bool) -> None:
+    """A first, reading-only pass over the batch: lines recurring across a site's documents
+    become the cleaner's learned chrome. Stdin cannot be read twice, so it is left out."""
+    if "-" in paths:
+        return
+    cleaner.chrome = learn_chrome(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes),
+                                  min_documents=min_documents, min_share=min_share)
+    if not quiet and cleaner.chrome:
+        typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
+
+
+# Options that change how a run goes, never what it writes: a command line meant to say what
+# made a file leaves them out, so that the file is the same whatever they were.
+HOW_NOT_WHAT = ("workers", "quiet", "progress")
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The running command as a shell line, rebuilt from its parameters (options left at their
+    defaults, and those in HOW_NOT_WHAT, are left out), for a file to say what made it."""
+    words = ["cleaner", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if param.name in HOW_NOT_WHAT:
+            continue
+        if param.param_type_name == "argument":
+            words.extend(str(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
+            continue
+        if value is None or value == param.default or value == () or value == []:
+            continue
+        if getattr(param, "is_flag", False):
+            words.append(param.opts[0] if value or not param.secondary_opts else param.secondary_opts[0])
+            continue
+        values = value if param.multiple else [value]
+        for one in values:
+            words.extend([param.opts[0], str(getattr(one, "value", one))])  # an Enum by its value
+    return shlex.join(words)

@@ -95,7 +95,7 @@ def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
         result = cleaner.clean_bytes(item.content, url=item.url, path=item.path)
     else:
         result = cleaner.clean_text(item.content, url=item.url, path=item.path)
-    record: Record = {"id": item.id, **result.as_record(spans=cleaner.spans)}
+    record: Record = {"id": item.id, **result.as_record(spans=cleaner.spans, lines=cleaner.record_lines)}
     if item.metadata:  # what the container said about the document (a WARC record's date)
         record["metadata"].update(item.metadata)
     if result.warnings:
