@@ -224,7 +224,7 @@
       const { lines: all, windows } = ruleGroups(doc, rule);
       const group = el("article", { class: "group", "data-doc": String(index) },
         el("h3", null, el("a", { href: "#doc=" + doc.n }, docTitle(doc)), " ",
-          el("small", null, [doc.meta.site, doc.meta.page_type, doc.id].filter(Boolean).join(" · "))));
+          el("small", null, [doc.meta.site, doc.meta.page_type, doc.id === docTitle(doc) ? "" : doc.id].filter(Boolean).join(" · "))));
       windows.forEach(([start, end], w) => {
         if (w) group.append(el("div", { class: "gap" }, "⋯"));
         for (let n = start; n <= end; n++) {
