@@ -6,6 +6,13 @@ from typing import Any
 
 from cleaner.text.stats import word_count
 
+# What kind of page a document is (metadata.page_type), the seven types of the WCXB benchmark:
+# an article (news, blog post, guide, review), a forum thread or Q&A page (every post is content),
+# one product (its description and specifications), a collection (a category page or product
+# grid), a listing (an index of articles, courses, reviews...), documentation (API docs, tutorials,
+# wikis) and a service page (a company's or product's own pages: features, pricing, about).
+PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation", "service")
+
 
 @dataclass
 class Removal:

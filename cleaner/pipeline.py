@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cleaner.fullpage.chrome import LearnedChrome
 from cleaner.io.decode import decode_bytes
-from cleaner.document import CleanResult, Line
+from cleaner.document import PAGE_TYPES, CleanResult, Line
 from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
 from cleaner.html.extract import canonical_url, extract_html
 from cleaner.metadata import detect_language, first_line_title
@@ -58,26 +58,32 @@ class Cleaner:
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
                    page_metadata: dict[str, Any] | None = None,
                    chrome: LearnedChrome | None = None, from_html: bool = False,
-                   context: Context | None = None) -> CleanResult:
+                   context: Context | None = None, page_type: str | None = None) -> CleanResult:
         """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own;
         `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone).
+        `page_type` is the document's page type when the caller knows it (document.PAGE_TYPES):
+        rules restricted to other page types do not run.
         Pass a fresh `context` to read afterwards what the rules worked out (tools that tune rules)."""
+        if page_type is not None and page_type not in PAGE_TYPES:
+            raise ValueError(f"unknown page type {page_type!r}; known: {', '.join(PAGE_TYPES)}")
         repaired = repair_text(text)
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
         ctx = context if context is not None else Context()
-        ctx.pattern_timeout, ctx.from_html = self.pattern_timeout, from_html
+        ctx.pattern_timeout, ctx.from_html, ctx.page_type = self.pattern_timeout, from_html, page_type
         chrome = chrome if chrome is not None else self.chrome
         if chrome:
             chrome.drop(lines, ctx, url=url, path=path)
         apply_rules(lines, ordered_rules([rs for rs, _ in applicable]), ctx)
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
+        if ctx.page_type is not None:
+            metadata["page_type"] = ctx.page_type
         ctx.removals.sort(key=lambda r: r.line)
         return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired)
 
     def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None,
-                   charset: str | None = None) -> CleanResult:
+                   charset: str | None = None, page_type: str | None = None) -> CleanResult:
         """Extract the main text of an HTML page with trafilatura, then clean it like text.
         `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
         if isinstance(html, bytes):
@@ -85,7 +91,7 @@ class Cleaner:
         url = url or canonical_url(html)
         page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path))
         return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
-                               page_metadata=page.metadata, from_html=True)
+                               page_metadata=page.metadata, from_html=True, page_type=page_type)
 
     def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
         """XPath expressions to cut from this page before extraction, from the site rule sets that

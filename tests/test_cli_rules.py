@@ -45,7 +45,7 @@ def test_check_reports_each_problem_with_file_line_and_rule(tmp_path):
     proc = run_cli("rules", "check", str(tmp_path))
     assert proc.returncode == 2
     lines = proc.stdout.decode().splitlines()
-    assert f"{path}:3: -: unknown key 'colour'; allowed: defines, description, html, match, name, rules" in lines
+    assert f"{path}:3: -: unknown key 'colour'; allowed: defines, description, html, match, name, page_types, rules" in lines
     assert f"{path}:8: bad-regex: 'pattern' is not a valid regex: missing ) at position 2" in lines
     assert f"{path}:15: fails-example: example fails: should drop but keeps 'Video'" in lines
     assert any(l.startswith(f"{path}:17: fails-example: duplicate rule id") for l in lines)

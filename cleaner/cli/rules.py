@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import typer
 
+from cleaner.document import PAGE_TYPES
 from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, read_single_document
 
 from cleaner.rules.fixtures import find_fixtures, run_fixture
@@ -88,6 +89,8 @@ def list_rules(
         typer.echo(f"{ruleset.name}  [{reasons[ruleset.name]}]  {ruleset.file}")
         for rule in ruleset.rules:
             state = "" if rule.enabled else "  (disabled)"
+            if rule.page_types is not None:  # in the order of document.PAGE_TYPES
+                state += f"  [{', '.join(t for t in PAGE_TYPES if t in rule.page_types)} only]"
             typer.echo(f"  {rule.id:<32} {rule.kind:<17} {rule.description}{state}")
 
 

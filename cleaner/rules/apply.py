@@ -35,6 +35,8 @@ def apply_rules(lines: list[Line], rules: list[Rule], ctx: Context) -> None:
         for rule in rules:
             if rule.id in skipped or (rule.context_free and not rerun_context_free):
                 continue
+            if not rule.applies_to(ctx.page_type):
+                continue
             if idle_at.get(id(rule)) == ctx.version:
                 continue
             try:

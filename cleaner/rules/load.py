@@ -36,17 +36,18 @@ import regex
 import yaml
 from lxml import etree
 
+from cleaner.document import PAGE_TYPES
 from cleaner.text.dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
 from cleaner.rules.kinds.base import Rule, RuleDataError
 from cleaner.rules.examples import check_examples
 from cleaner.rules.model import Example, RuleError, RuleProblem, RuleSet
 from cleaner.rules.kinds.registry import RULE_KINDS
 
-RULESET_KEYS = {"name", "description", "match", "defines", "html", "rules"}
+RULESET_KEYS = {"name", "description", "match", "page_types", "defines", "html", "rules"}
 HTML_KEYS = {"prune"}
 MATCH_KEYS = {"domains", "paths", "markers"}
-COMMON_RULE_KEYS = {"id", "kind", "description", "examples", "enabled"}
-EXAMPLE_KEYS = {"drop", "keep", "input", "output", "metadata"}
+COMMON_RULE_KEYS = {"id", "kind", "description", "page_types", "examples", "enabled"}
+EXAMPLE_KEYS = {"drop", "keep", "input", "output", "metadata", "page_type"}
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -202,6 +203,7 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     if not isinstance(spec.get("enabled", True), bool):
         problems.append(RuleProblem(file, line_of("enabled"), rule_id, "'enabled' must be true or false"))
     spec = _resolve_paths(spec, kind, file, problems, line_of, rule_id)
+    page_types = _page_types(spec.get("page_types"), file, line_of("page_types"), rule_id, problems)
     examples = _load_examples(spec.get("examples"), file, line, rule_id, problems)
     if len(problems) > before:
         return None
@@ -211,7 +213,23 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
     except RuleDataError as err:  # a data file the rule reads (a line model) is not usable
         problems.append(RuleProblem(file, line, rule_id, str(err)))
         return None
+    compiled.page_types = page_types
     return compiled, examples
+
+
+def _page_types(value: Any, file: str, line: int, rule_id: str, problems: list[RuleProblem]) -> frozenset[str] | None:
+    """`page_types: [article, forum]`: the page types a rule (or a whole rule set) runs on."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.append(RuleProblem(file, line, rule_id, f"'page_types' is a list of page types: {', '.join(PAGE_TYPES)}"))
+        return None
+    unknown = [v for v in value if v not in PAGE_TYPES]
+    if unknown:
+        problems.append(RuleProblem(file, line, rule_id, f"unknown page type {unknown[0]!r} in 'page_types'; "
+                                                         f"known: {', '.join(PAGE_TYPES)}"))
+        return None
+    return frozenset(value)
 
 
 def _resolve_paths(spec: dict, kind: type[Rule], file: str, problems: list[RuleProblem], line_of, rule_id: str) -> dict:
@@ -251,8 +269,12 @@ def _load_examples(raw: Any, file: str, line: int, rule_id: str, problems: list[
         if not all(isinstance(item.get(k, ""), str) for k in ("drop", "keep", "input", "output")):
             problems.append(RuleProblem(file, item_line, rule_id, "example texts must be strings"))
             continue
+        if item.get("page_type") is not None and item.get("page_type") not in PAGE_TYPES:
+            problems.append(RuleProblem(file, item_line, rule_id, f"unknown page_type {item.get('page_type')!r}; "
+                                                                  f"known: {', '.join(PAGE_TYPES)}"))
+            continue
         examples.append(Example(item_line, item.get("drop"), item.get("keep"), item.get("input"),
-                                item.get("output"), item.get("metadata")))
+                                item.get("output"), item.get("metadata"), item.get("page_type")))
     removes = any(e.drop or (e.input is not None and e.output != e.input) for e in examples)
     keeps = any(e.keep or (e.output or "").strip() for e in examples)
     if examples and not (removes and keeps):
@@ -371,11 +393,16 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
         rules.append(rule)
         rule_lines[rule.id] = spec.line
         examples[rule.id] = rule_examples
+    # A rule set's page_types apply to each of its rules that does not name its own.
+    set_page_types = _page_types(data.get("page_types"), file, data.line_of("page_types"), "", problems)
+    for rule in rules:
+        if rule.page_types is None:
+            rule.page_types = set_page_types
     # The rules that did load are returned even when others in the file did not, so that their
     # examples can still be checked and every problem in the file reported in one go.
     prune = _load_html_section(data.get("html"), file, getattr(data.get("html"), "line", data.line), problems)
     return RuleSet(name, data.get("description") or "", file, rules, domains, paths, markers, rule_lines, examples,
-                   prune)
+                   prune, set_page_types)
 
 
 def _load_html_section(section: Any, file: str, line: int, problems: list[RuleProblem]) -> list[str]:

@@ -45,6 +45,7 @@ class Example:
     input: str | None = None
     output: str | None = None
     metadata: dict[str, Any] | None = None
+    page_type: str | None = None  # the example is a page of this type (rules restricted by page_types)
 
 
 @dataclass
@@ -60,6 +61,8 @@ class RuleSet:
     examples: dict[str, list[Example]] = field(default_factory=dict)
     # XPath expressions cut from an HTML page before extraction (a site's related widget, comments).
     prune_xpaths: list[str] = field(default_factory=list)
+    # The page types the rule set's rules run on (document.PAGE_TYPES); None: every type.
+    page_types: frozenset[str] | None = None
 
     @property
     def is_site(self) -> bool:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from cleaner.document import PAGE_TYPES
 from cleaner.rules.kinds.base import Option
 from cleaner.rules.kinds.registry import RULE_KINDS
 
 _JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
+
+_PAGE_TYPES = {"type": "array", "minItems": 1, "items": {"enum": list(PAGE_TYPES)},
+               "description": "Run only on documents of these page types (metadata.page_type); default: all."}
 
 _EXAMPLES = {
     "type": "array",
@@ -22,6 +26,7 @@ _EXAMPLES = {
             "input": {"type": "string", "description": "A text to clean with this rule alone..."},
             "output": {"type": "string", "description": "...and what must be left of it."},
             "metadata": {"type": "object", "description": "Metadata the rule must capture from 'input'."},
+            "page_type": {"enum": list(PAGE_TYPES), "description": "The example is a page of this type."},
         },
         "minProperties": 1,
     },
@@ -42,6 +47,8 @@ def _kind_schema(kind: str) -> dict[str, Any]:
         "kind": {"const": kind, "description": cls.summary},
         "description": {"type": "string", "description": "One line: what the rule removes."},
         "enabled": {"type": "boolean", "default": True, "description": "false switches the rule off."},
+        "page_types": {**_PAGE_TYPES, "description": "Run only on documents of these page types; default: the "
+                                                     "rule set's page_types, else all."},
         "examples": _EXAMPLES,
     }
     properties.update({name: _option_schema(option) for name, option in cls.options.items()})
@@ -72,6 +79,8 @@ def rule_file_schema() -> dict[str, Any]:
                     "markers": {**string_list, "description": "One of these regexes occurs in the text."},
                 },
             },
+            "page_types": {**_PAGE_TYPES, "description": "Its rules run only on documents of these page types "
+                                                         "(a rule's own page_types wins); default: all."},
             "html": {"type": "object", "additionalProperties": False,
                      "description": "For HTML input: what to cut from the page before extraction.",
                      "properties": {"prune": {**string_list, "description": "XPath expressions pruned from the page."}}},

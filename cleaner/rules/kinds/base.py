@@ -34,6 +34,7 @@ class Context:
     pattern_timeout: float = 2.0
     text_changed: bool = False  # a strip rule rewrote a line in this pass
     from_html: bool = False  # the text is an HTML extractor's output, not the document as scraped
+    page_type: str | None = None  # the document's page type (document.PAGE_TYPES); None: not known
     # Facts about the whole document that rules work out once and reuse on later passes (the
     # document's stopword list: dropping a few lines does not change its language).
     memo: dict[str, Any] = field(default_factory=dict)
@@ -162,6 +163,8 @@ class Rule:
         self.id = rule_id
         self.description = description
         self.enabled = settings.get("enabled", True)
+        # The page types the rule runs on (its own `page_types`, else its rule set's); None: all.
+        self.page_types: frozenset[str] | None = None
         self.settings = self.settings_type(**{name: settings[name] for name in self.options if name in settings})
         flags = (regex.IGNORECASE if getattr(self.settings, "ignore_case", False) else 0) | (
             regex.VERBOSE if getattr(self.settings, "verbose", False) else 0)
@@ -170,6 +173,11 @@ class Rule:
             for name, option in self.options.items()
             if option.is_pattern and getattr(self.settings, name) is not None
         }
+
+    def applies_to(self, page_type: str | None) -> bool:
+        """Whether the rule runs on a document of this page type (a document whose type is not
+        known gets every rule)."""
+        return self.page_types is None or page_type is None or page_type in self.page_types
 
     def search(self, name: str, text: str, ctx: Context) -> regex.Match[str] | None:
         try:
