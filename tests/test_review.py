@@ -159,6 +159,25 @@ def test_failed_documents_are_on_the_page_and_in_the_exit_code(tmp_path):
     assert re.search(r'<section id="errors">.*big\.txt', text)
 
 
+def test_clean_with_review_writes_the_same_output_and_the_same_page(tmp_path):
+    rules = ["--rules", str(HTML_RULES)]
+    plain = run_cli("clean", "fixtures", *rules, "-f", "jsonl", "-o", str(tmp_path / "plain.jsonl"), "-w", "1",
+                    cwd=ROOT)
+    both = run_cli("clean", "fixtures", *rules, "-f", "jsonl", "-o", str(tmp_path / "out.jsonl"), "-w", "2",
+                   "--review", str(tmp_path / "clean.html"), cwd=ROOT)
+    alone = run_cli("review", "fixtures", *rules, "-o", str(tmp_path / "review.html"), "-w", "1", cwd=ROOT)
+    assert plain.returncode == both.returncode == alone.returncode == 0, both.stderr.decode()
+    assert "wrote" in both.stderr.decode()
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "plain.jsonl").read_bytes()  # no "lines" leak
+    made_by = re.compile(r'<p class="command">.*?</p>')
+    from_clean = (tmp_path / "clean.html").read_text(encoding="utf-8")
+    assert "cleaner clean fixtures" in made_by.search(from_clean).group(0)
+    assert made_by.sub("", from_clean) == made_by.sub("", (tmp_path / "review.html").read_text(encoding="utf-8"))
+    refused = run_cli("clean", "fixtures", "-o", str(tmp_path / "r.jsonl"), "-f", "jsonl", "--resume",
+                      "--review", str(tmp_path / "r.html"), cwd=ROOT)
+    assert refused.returncode == 2 and "--review is not available with --resume" in refused.stderr.decode()
+
+
 def test_output_must_be_a_file(tmp_path):
     made = run_cli("review", str(FIXTURES / "seeds"), "-o", str(tmp_path))
     assert made.returncode == 2

@@ -15,13 +15,14 @@ from typing import List, Optional
 
 import typer
 
-from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, fail
+from cleaner.cli.options import (CHROME_MIN_DOCS_OPTION, CHROME_SHARE_OPTION, LEARN_CHROME_OPTION, NO_DEFAULTS_OPTION,
+                                 RULES_OPTION, build_cleaner, default_workers, fail, learn_batch_chrome)
+from cleaner.cli.review import new_collector, write_review
 from cleaner.cli.progress import Progress
 from cleaner.engines.local import run_batch
 from cleaner.engines.outcome import DEFAULT_HTML_SECONDS, Summary, TimeLimit
 from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
                                     find_checkpoint, fingerprint, skip_inputs)
-from cleaner.fullpage.chrome import learn_chrome
 from cleaner.io.formats import DEFAULT_MAX_BYTES
 from cleaner.io.sources import iter_inputs
 from cleaner.io.writers import DolmaWriter, JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
@@ -39,13 +40,6 @@ class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     parquet = "parquet"
-
-
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[Path], rules: Optional[List[Path]],
@@ -66,6 +60,7 @@ def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[P
 
 
 def clean(
+    ctx: typer.Context,
     paths: List[str] = typer.Argument(..., metavar="PATH...",
                                       help="Files, folders (walked for .txt, .html/.htm, .jsonl, .warc, each "
                                            "optionally .gz-compressed, and .parquet) or - for stdin."),
@@ -86,6 +81,10 @@ def clean(
     report: Optional[Path] = typer.Option(
         None, "--report", metavar="FILE",
         help="Write per-rule statistics (lines and documents hit, sample texts) as JSON to FILE."),
+    review: Optional[Path] = typer.Option(
+        None, "--review", metavar="FILE.html",
+        help="Also write a review page of what the rules removed to FILE.html, as `cleaner review` does "
+             "(at most 2,000 documents shown, chosen deterministically)."),
     workers: int = typer.Option(0, "--workers", "-w", min=0,
                                 help="Worker processes cleaning in parallel; 0 (the default) uses every core. "
                                      "The output is the same, byte for byte, whatever the number."),
@@ -112,16 +111,9 @@ def clean(
         None, "--scheduler", metavar="ADDRESS",
         help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "
              "Default: start a local cluster of worker processes."),
-    learn_chrome_: bool = typer.Option(
-        True, "--learn-chrome/--no-learn-chrome",
-        help="First read the batch once to learn each site's chrome (lines recurring in many of its "
-             "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
-             "Not done for stdin, which cannot be read twice."),
-    chrome_min_docs: int = typer.Option(
-        5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned."),
-    chrome_share: float = typer.Option(
-        0.5, "--chrome-share", min=0.0, max=1.0,
-        help="A line is chrome when it occurs in at least this share of its site's documents."),
+    learn_chrome_: bool = LEARN_CHROME_OPTION,
+    chrome_min_docs: int = CHROME_MIN_DOCS_OPTION,
+    chrome_share: float = CHROME_SHARE_OPTION,
     spans: bool = typer.Option(
         False, "--spans",
         help="Give each removed line or fragment its character offsets in the repaired text (\"start\", "
@@ -156,13 +148,9 @@ def clean(
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
-    if learn_chrome_ and "-" not in paths:
-        # A first, reading-only pass over the batch: lines recurring across a site's documents.
-        cleaner.chrome = learn_chrome(iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None],
-                                                  max_bytes=max_bytes),
-                                      min_documents=chrome_min_docs, min_share=chrome_share)
-        if not quiet and cleaner.chrome:
-            typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
+    if learn_chrome_:
+        learn_batch_chrome(cleaner, paths, [p for p in (output, errors, review) if p is not None], max_bytes,
+                           chrome_min_docs, chrome_share, quiet)
     if output is not None and fmt in (OutputFormat.text, OutputFormat.json) and output.exists() and not output.is_dir():
         fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
     if resume and output is None:
@@ -170,6 +158,9 @@ def clean(
     if errors is not None and output is not None and errors.resolve() == output.resolve():
         fail("--errors and --output name the same file", 2)
     workers = workers or default_workers()
+    if review is not None and (engine == Engine.dask or resume):
+        fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "
+             "the page needs every document of the run cleaned here", 2)
     if scheduler is not None and engine != Engine.dask:
         fail("--scheduler needs --engine dask", 2)
     if engine == Engine.dask and dolma_attributes is not None:
@@ -180,8 +171,9 @@ def clean(
     # Checkpoints (--resume) follow a plain JSONL output file.
     jsonl_file = output is not None and fmt == OutputFormat.jsonl and dolma_attributes is None
     records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
-    inputs = iter_inputs(paths, exclude=[p for p in (output, errors) if p is not None], max_bytes=max_bytes,
+    inputs = iter_inputs(paths, exclude=[p for p in (output, errors, review) if p is not None], max_bytes=max_bytes,
                          skipped=records_skipped)
+    collector = new_collector(cleaner) if review is not None else None
 
     checkpoint = None
     print_ = ""
@@ -222,6 +214,8 @@ def clean(
         if show_progress else None
 
     def write(record: dict) -> None:
+        if collector is not None:
+            collector.add(record)  # first: it takes out the lines the page needs and the output does not
         writer.write(record)
         if rule_report is not None:
             rule_report.add(record)
@@ -229,6 +223,8 @@ def clean(
     def report_error(error: dict) -> None:
         if errors_file is not None:
             errors_file.write_line(dumps(error))
+        if collector is not None:
+            collector.add_error(error)
         if tree is not None:
             tree.forget(str(error["id"]))
         if not quiet:
@@ -279,8 +275,11 @@ def clean(
     writer.close()
     if rule_report is not None:
         rule_report.write(report)
+    wrote = write_review(review, collector, paths, ctx) if collector is not None and review is not None else ""
     if not quiet:
         typer.echo(summary.line(), err=True)
+        if wrote:
+            typer.echo(f"cleaner: {wrote}", err=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 

@@ -3,6 +3,7 @@ exit code, building the cleaner (bad rule files stop the run before any document
 reading the one document that `explain`, `repair` and `rules list --for` work on."""
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import List, Optional
@@ -20,6 +21,14 @@ RULES_OPTION = typer.Option(
     help="A rule file or a folder of them, added to the bundled rules. Repeatable.")
 NO_DEFAULTS_OPTION = typer.Option(
     False, "--no-default-rules", help="Use only the rule sets given with --rules.")
+
+
+def default_workers() -> int:
+    """Every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def fail(message: str, code: int) -> None:

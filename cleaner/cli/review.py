@@ -13,9 +13,8 @@ from typing import List, Optional
 import typer
 
 from cleaner import __version__
-from cleaner.cli.clean import default_workers
 from cleaner.cli.options import (CHROME_MIN_DOCS_OPTION, CHROME_SHARE_OPTION, LEARN_CHROME_OPTION, NO_DEFAULTS_OPTION,
-                                 RULES_OPTION, build_cleaner, command_line, fail, learn_batch_chrome)
+                                 RULES_OPTION, build_cleaner, command_line, default_workers, fail, learn_batch_chrome)
 from cleaner.cli.progress import Progress
 from cleaner.engines.local import run_batch
 from cleaner.engines.outcome import TimeLimit
@@ -32,7 +31,7 @@ SAMPLE_OPTION = typer.Option(
          "every document). Keeps the page small enough to open on big runs.")
 
 
-def new_collector(cleaner: Cleaner, sample: int) -> ReviewCollector:
+def new_collector(cleaner: Cleaner, sample: int = SAMPLE_DOCUMENTS) -> ReviewCollector:
     """A collector for a run of this cleaner, which from now on puts every line's verdict in its
     records (the collector takes them out again)."""
     cleaner.record_lines = True
