@@ -15,6 +15,7 @@ def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cleaner/default_rules/generic/related.yaml" in names
     assert {"cleaner/review/assets/review.css", "cleaner/review/assets/review.js"} <= set(names)  # the review page's
+    assert {"cleaner/pagetype/html.model.json", "cleaner/pagetype/text.model.json"} <= set(names)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=600)
@@ -23,8 +24,11 @@ def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
     # The installed copy comes first on the path; the dependencies come from this environment.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target)] + sys.path))
     code = ("import cleaner, cleaner.rules.load as r; print(cleaner.__file__); print(r.default_rules_dir()); "
-            "print(cleaner.Cleaner().clean_text('Sentence of the story.\\nPhotos').text)")
+            "print(cleaner.Cleaner().clean_text('Sentence of the story.\\nPhotos').text); "
+            "import cleaner.pagetype as p; print(p.HTML_MODEL); print(p.classify_text('Add to cart $12', None).name)")
     out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True,
                          text=True, timeout=120, check=True).stdout.splitlines()
     assert out[0].startswith(str(target)) and out[1].startswith(str(target))
     assert out[2] == "Sentence of the story."
+    assert out[3].startswith(str(target)) and out[4] in ("article", "forum", "product", "collection", "listing",
+                                                         "documentation", "service")
