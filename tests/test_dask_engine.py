@@ -242,10 +242,10 @@ def test_scheduler_without_dask_engine_is_bad_usage():
     assert proc.returncode == 2 and b"--scheduler needs --engine dask" in proc.stderr
 
 
-def test_resume_with_dask_engine_is_bad_usage(tmp_path):
-    proc = run_cli("clean", str(seed_inputs()[0]), "--engine", "dask", "--format", "jsonl", "-o", str(tmp_path / "o"),
+def test_resume_with_dask_engine_needs_part_files(tmp_path):
+    proc = run_cli("clean", str(seed_inputs()[0]), "--engine", "dask", "--format", "json", "-o", str(tmp_path / "o"),
                    "--resume")
-    assert proc.returncode == 2 and b"--resume is not available with --engine dask" in proc.stderr
+    assert proc.returncode == 2 and b"--resume with --engine dask needs --format jsonl -o FOLDER" in proc.stderr
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():

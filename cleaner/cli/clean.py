@@ -148,7 +148,7 @@ def clean(
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
-    if learn_chrome_:
+    if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
         learn_batch_chrome(cleaner, paths, [p for p in (output, errors, review) if p is not None], max_bytes,
                            chrome_min_docs, chrome_share, quiet)
     if output is not None and fmt in (OutputFormat.text, OutputFormat.json) and output.exists() and not output.is_dir():
@@ -166,8 +166,11 @@ def clean(
     if engine == Engine.dask and dolma_attributes is not None:
         fail("--dolma-attributes is not available with --engine dask", 2)
     if engine == Engine.dask:
+        chrome = (chrome_min_docs, chrome_share) if learn_chrome_ else None
+        print_ = (run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, 0, spans)
+                  if output is not None else "")
         _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
-                       resume=resume, report=report, progress=progress)  # exits
+                       resume=resume, report=report, progress=progress, chrome=chrome, fingerprint=print_)  # exits
     # Checkpoints (--resume) follow a plain JSONL output file.
     jsonl_file = output is not None and fmt == OutputFormat.jsonl and dolma_attributes is None
     records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
@@ -285,14 +288,15 @@ def clean(
 
 def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
                    scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
-                   report: Optional[Path], progress: Optional[bool]) -> None:
-    """`clean --engine dask`: engines/dask.py does the work. It is imported only now, so that the
-    plain install never needs Dask. Always exits, with the local engine's exit codes."""
-    from cleaner.engines.dask import DaskUsageError, clean_with_dask
+                   report: Optional[Path], progress: Optional[bool], chrome: Optional[tuple] = None,
+                   fingerprint: str = "") -> None:
+    """`clean --engine dask`: engines/dask_shards.py does the work. It is imported only now, so
+    that the plain install never needs Dask. Always exits, with the local engine's exit codes."""
+    from cleaner.engines.dask import DaskUsageError
+    from cleaner.engines.dask_shards import ShardedRun, clean_with_dask
 
-    if resume:
-        fail("--resume is not available with --engine dask: rerun without it (finished parts are rewritten "
-             "with the same bytes)", 2)
+    if resume and (fmt != "jsonl" or output is None):
+        fail("--resume with --engine dask needs --format jsonl -o FOLDER (the part files it carries on from)", 2)
     if report is not None:
         fail("--report is not available with --engine dask", 2)
     errors_file = JsonlFile(errors) if errors is not None else None
@@ -311,11 +315,16 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
         if meter is not None:
             meter.update(running.documents, running.failed, running.input_bytes)
 
+    def told(learned) -> None:  # as the local engine says it, before the first document is cleaned
+        if not quiet and learned:
+            typer.echo(f"cleaner: {learned.summary()}", err=True)
+
     exclude = [p for p in (output, errors) if p is not None]
     try:
         summary = clean_with_dask(paths, cleaner, fmt=fmt, output=None if output is None else str(output),
                                   scheduler=scheduler, on_error=report_error, exclude=exclude, max_bytes=max_bytes,
-                                  workers=workers, on_partition=after_partition)
+                                  workers=workers, on_partition=after_partition, resume=resume,
+                                  fingerprint=fingerprint, settings=ShardedRun(chrome=chrome, on_chrome=told))
     except BaseException as err:
         if meter is not None:
             meter.clear()
@@ -324,7 +333,7 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
         if isinstance(err, DaskUsageError):
             fail(str(err), 2)
         if isinstance(err, KeyboardInterrupt):
-            fail("interrupted; rerun to clean everything again (no manifest was written)", 130)
+            fail("interrupted; rerun with --resume to carry on (no manifest was written)", 130)
         raise
     if meter is not None:
         meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)

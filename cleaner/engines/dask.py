@@ -36,7 +36,6 @@ import pickle
 import threading
 import time
 import uuid
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -423,41 +422,3 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
                                   silence_logs=logging.ERROR) as cluster, \
             distributed.Client(cluster) as client:
         yield client
-
-
-def clean_with_dask(paths: list[str], cleaner: Cleaner, *, fmt: str, output: str | None, scheduler: str | None,
-                    on_error: Callable[[dict[str, Any]], None], exclude: list[Any] = (),
-                    max_bytes: int | None = None, workers: int | None = None,
-                    partition_size: int = DEFAULT_PARTITION_SIZE,
-                    on_partition: Callable[[Summary], None] | None = None) -> Summary:
-    """What `cleaner clean --engine dask` does: read `paths` (local paths or fsspec URLs), clean on
-    the cluster, and write jsonl parts plus a manifest to the `output` folder (jsonl), or write
-    the records with the local engine's writers (stdout, or a text/json tree)."""
-    from pathlib import Path
-
-    from cleaner.io.formats import DEFAULT_MAX_BYTES
-    from cleaner.io.urls import iter_any_inputs
-    from cleaner.io.writers import open_writer
-
-    import_distributed()  # fail before anything is read or written
-    if fmt == "jsonl" and output is not None and Path(output).is_file():
-        raise DaskUsageError(f"--output {output} is a file; with --engine dask, --format jsonl writes part files "
-                             "and a manifest into a folder")
-    skipped: Counter = Counter()  # WARC records that are not pages, by reason, counted as the client reads
-    inputs = iter_any_inputs(paths, exclude=list(exclude), max_bytes=max_bytes or DEFAULT_MAX_BYTES, skipped=skipped)
-    with dask_client(scheduler, workers) as client:
-        if fmt == "jsonl" and output is not None:
-            summary = run_on_dask(client, cleaner, inputs, folder=output, on_error=on_error,
-                                  partition_size=partition_size, on_partition=on_partition)
-            summary.records_skipped = dict(skipped)
-            return summary
-        writer = open_writer(fmt, None if output is None else Path(output))
-        try:
-            summary = run_on_dask(client, cleaner, inputs, write=writer.write, on_error=on_error,
-                                  partition_size=partition_size, on_partition=on_partition)
-        except BaseException:
-            writer.abort()
-            raise
-        writer.close()
-        summary.records_skipped = dict(skipped)
-        return summary

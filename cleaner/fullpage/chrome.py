@@ -63,17 +63,21 @@ class _Group:
     documents: int = 0
     counts: Counter = field(default_factory=Counter)  # line hash -> documents it occurs in
     texts: dict[bytes, str] = field(default_factory=dict)  # line hash -> the line, once in 2 documents
+    first: dict[bytes, str] = field(default_factory=dict)  # line hash -> the line, in 1 (keep_first only)
 
 
 class ChromeLearner:
     """First pass over a batch: count in how many documents of each group every line occurs."""
 
     def __init__(self, min_documents: int = 5, min_share: float = 0.5, max_line_chars: int = 300,
-                 max_lines_per_group: int = 200_000):
+                 max_lines_per_group: int = 200_000, keep_first: bool = False):
         self.min_documents = min_documents
         self.min_share = min_share
         self.max_line_chars = max_line_chars  # longer lines are prose, never counted
         self.max_lines_per_group = max_lines_per_group
+        # Counting one shard of a batch (on a cluster worker): lines met once keep their text too,
+        # for when a later shard meets them again (merge).
+        self.keep_first = keep_first
         self.groups: dict[str, _Group] = {}
 
     def add(self, text: str, url: str | None = None, path: str | None = None, group: str | None = None) -> None:
@@ -91,7 +95,9 @@ class ChromeLearner:
                 continue
             seen.add(key)
             stats.counts[key] += 1
-            if stats.counts[key] == 2:
+            if stats.counts[key] == 1 and self.keep_first:
+                stats.first[key] = raw.strip()
+            elif stats.counts[key] == 2:
                 # Text only for lines met in a second document: an article's own lines (nearly all
                 # of them) cost an 8-byte hash and a count, not their text.
                 stats.texts[key] = raw.strip()
@@ -105,6 +111,31 @@ class ChromeLearner:
         for key in [k for k, n in stats.counts.items() if n <= 1]:
             del stats.counts[key]
             stats.texts.pop(key, None)
+            stats.first.pop(key, None)
+
+    def merge(self, later: "ChromeLearner") -> None:
+        """Add the counts of the documents that come after ours in the batch, counted elsewhere
+        (a shard on a cluster worker, with keep_first): the result is what adding them here would
+        have given, pruning aside (a site with more than max_lines_per_group distinct lines is
+        pruned once per merge instead of as it grows)."""
+        for name, theirs in later.groups.items():
+            ours = self.groups.setdefault(name, _Group())
+            ours.documents += theirs.documents
+            for key, n in theirs.counts.items():
+                before = ours.counts[key]
+                ours.counts[key] = before + n
+                if before >= 2:
+                    continue
+                # The line's text is taken from the second document it occurs in, as add() does.
+                if before == 1:
+                    ours.texts[key] = theirs.first.get(key) or theirs.texts.get(key) or ours.first.get(key, "")
+                    ours.first.pop(key, None)
+                elif n >= 2:
+                    ours.texts[key] = theirs.texts[key]
+                elif key in theirs.first:
+                    ours.first[key] = theirs.first[key]
+            if len(ours.counts) > self.max_lines_per_group:
+                self._prune(ours)
 
     def add_input(self, item: Input, group: str | None = None) -> None:
         """Count one batch input (in `group` if given, else its site's); HTML pages and

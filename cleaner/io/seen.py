@@ -44,7 +44,11 @@ class SeenSet:
 
     def add(self, text: str) -> bool:
         """Remember `text`; False when it was already there."""
-        key = key64(text)
+        return self.add_key(key64(text))
+
+    def add_key(self, key: int) -> bool:
+        """Remember a string by its key64 (computed elsewhere: a cluster worker); False when it
+        was already there."""
         if self._has(key):
             return False
         self._recent.add(key)

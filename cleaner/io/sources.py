@@ -10,7 +10,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from cleaner.io.formats import (DEFAULT_MAX_BYTES, collection_format, is_gzip, is_walked, kind_for, over_size_reason,
                                 read_decompressed)
@@ -70,12 +70,16 @@ def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path
     return walk(folder, lambda current: _list_folder(current, exclude), listing_failed, wanted=is_walked)
 
 
-def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES,
-               skipped: Counter | None = None) -> Iterator[Input]:
+def read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES,
+              skipped: Counter | None = None, shown: str | None = None) -> Iterator[Input]:
+    """The document(s) of one local file. `shown` is the path as the user gave it (for sources,
+    ids of JSONL lines and rule path globs) when `path` is another name for it (an absolute path
+    a cluster worker opens)."""
+    shown = str(path) if shown is None else shown
     if (fmt := collection_format(path)) is not None:
-        yield from _read_collection_file(path, doc_id, fmt, max_bytes, skipped)
+        yield from _read_collection_file(path, doc_id, fmt, max_bytes, skipped, shown)
         return
-    source = printable(str(path))
+    source = printable(shown)
     size = 0
     try:
         size = path.stat().st_size
@@ -93,12 +97,12 @@ def _read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES,
     except (EOFError, ValueError) as err:
         yield InputFailure(doc_id, source, f"cannot read file: {err}", size=size)
         return
-    yield InputItem(doc_id, kind_for(path), data, source, path=str(path), size=size)
+    yield InputItem(doc_id, kind_for(path), data, source, path=shown, size=size)
 
 
 def _read_collection_file(path: Path, file_id: str, fmt: str, max_bytes: int,
-                          skipped: Counter | None) -> Iterator[Input]:
-    source = printable(str(path))
+                          skipped: Counter | None, shown: str) -> Iterator[Input]:
+    source = printable(shown)
     try:
         raw = path.open("rb")
     except OSError as err:
@@ -142,14 +146,15 @@ def read_jsonl_file_object(raw: BinaryIO, source: str, gzipped: bool) -> Iterato
         yield InputFailure(f"{source}:gzip", source, f"cannot read the rest of the gzip stream: {err}")
 
 
-def read_jsonl(stream: BinaryIO, source: str, position=None) -> Iterator[Input]:
+def read_jsonl(stream: Iterable[bytes], source: str, position=None, first_line: int = 1) -> Iterator[Input]:
     """Records of a JSONL stream, one line at a time.
 
     `position`, when given, tells how far into the underlying file the stream is (for a
-    compressed stream); otherwise a record's size is its line's length.
+    compressed stream); otherwise a record's size is its line's length. `first_line` is the
+    number of the stream's first line (a shard of a file starts inside it).
     """
     last = position() if position else 0
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first_line):
         if position:
             now = position()
             size, last = now - last, now
@@ -209,9 +214,9 @@ def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int, skipped
                 if isinstance(found, InputFailure):
                     yield found
                 else:
-                    yield from _read_file(found, printable(found.relative_to(path).as_posix()), max_bytes, skipped)
+                    yield from read_file(found, printable(found.relative_to(path).as_posix()), max_bytes, skipped)
         elif path.exists() or path.is_symlink():
-            yield from _read_file(path, printable(path.name), max_bytes, skipped)
+            yield from read_file(path, printable(path.name), max_bytes, skipped)
         else:
             yield InputFailure(raw, raw, "no such file or folder")
 
