@@ -89,3 +89,63 @@ def test_html_without_main_text_is_an_error_record(tmp_path):
     page.write_text("<html><head><title>Nothing</title></head><body><script>var x = 1;</script></body></html>", encoding="utf-8")
     proc = run_cli("clean", str(page))
     assert proc.returncode == 1 and b"no main text found in the HTML page" in proc.stderr
+
+
+# ---- page metadata: title and date policies (cleaner/html/pagemeta.py) ----
+
+def _tree(html):
+    from trafilatura.utils import load_html
+    return load_html(html)
+
+
+@pytest.mark.parametrize("head, body, url, title", [
+    # the <h1> that <title> confirms, not the title's site part
+    ('<title>Harbour budget approved by council | Harbour Daily</title>', '<h1>Harbour budget approved by council</h1>',
+     None, "Harbour budget approved by council"),
+    # og:title confirms it too; the first <h1> is the one asked
+    ('<title>Harbour Daily</title><meta property="og:title" content="Budget approved: what changes">',
+     '<h1>Budget approved: what changes</h1><h1>Most read</h1>', None, "Budget approved: what changes"),
+    # an <h1> that the title does not contain (a section name) is not the title; the site's name,
+    # found in the domain, leaves the title trafilatura found (here og:title)
+    ('<meta property="og:title" content="Budget approved by council - Harbour Daily">', '<h1>Local news today</h1>',
+     "https://www.harbour-daily.example/news/1", "Budget approved by council"),
+    # the site part is found by og:site_name when the domain does not name it
+    ('<meta property="og:title" content="Harbour Daily » Budget approved by council">'
+     '<meta property="og:site_name" content="Harbour Daily">', '<p>Text.</p>', "https://hd.example/a",
+     "Budget approved by council"),
+    # a part that names nothing of the site stays
+    ('<meta property="og:title" content="Budget approved - Vienna">', '<p>Text.</p>', "https://hd.example/a",
+     "Budget approved - Vienna"),
+])
+def test_page_title_prefers_the_confirmed_headline_and_drops_the_site_name(head, body, url, title):
+    from cleaner.html.pagemeta import page_metadata
+    page = f"<html><head>{head}</head><body>{body}<p>Some text of the page.</p></body></html>"
+    assert page_metadata(_tree(page), url)["title"] == title
+
+
+DATED_IN_TEXT = ("<html><head><title>Boot hangs after update</title></head><body>"
+                 "<h1>Boot hangs after update</h1><div class='post'><p>Posted on 14 March 2023 by kim</p>"
+                 "<p>My laptop hangs at the logo since the update. What can I do about it?</p></div></body></html>")
+
+
+@pytest.mark.parametrize("page_type, date", [
+    ("article", "2023-03-14"), ("forum", "2023-03-14"), ("product", None), ("service", None), ("listing", None),
+    (None, "2023-03-14")])  # a page of unknown type is searched like an article
+def test_the_text_is_searched_for_a_date_only_on_articles_forums_and_unknown_pages(page_type, date):
+    from cleaner.html.pagemeta import page_metadata
+    assert page_metadata(_tree(DATED_IN_TEXT), None, page_type).get("date") == date
+
+
+def test_a_date_in_the_metadata_serves_every_page_type():
+    from cleaner.html.pagemeta import page_metadata
+    page = (HTML / "metadata.html").read_text(encoding="utf-8")
+    for page_type in ("article", "product", None):
+        assert page_metadata(_tree(page), None, page_type)["date"] == "2021-03-19"
+
+
+@pytest.mark.parametrize("page_type", ["article", "forum", None])
+def test_the_text_search_makes_no_date_of_the_copyright_year(page_type):
+    from cleaner.html.pagemeta import page_metadata
+    page = (HTML / "fr-latin1-declared.html").read_bytes().decode("latin-1")
+    assert "2021" in page  # the footer's copyright year
+    assert page_metadata(_tree(page), None, page_type).get("date") is None

@@ -36,13 +36,15 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
-def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | None = None) -> ExtractedPage:
-    """Main text of a page (one paragraph a line) and what the page says about itself."""
+def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | None = None,
+                 page_type: str | None = None) -> ExtractedPage:
+    """Main text of a page (one paragraph a line) and what the page says about itself.
+    `page_type` (document.PAGE_TYPES), when known, decides how far the date search goes."""
     tree = load_html(html)
     if tree is None:
         raise ExtractionError("no HTML tree could be built from the page")
     # Metadata first: extraction prunes the tree it works on (it works on a copy of ours).
-    metadata = page_metadata(tree, url)
+    metadata = page_metadata(tree, url, page_type)
     document = trafilatura.bare_extraction(
         tree,
         url=url or metadata.get("url"),
