@@ -24,6 +24,29 @@ from cleaner.rules.model import RuleSet
 from cleaner.text.stats import word_count
 
 
+# A text of at least this many characters on at most RUN_TOGETHER_LINES lines was scraped with
+# its line breaks lost: the rules, which judge whole lines, can remove nothing from it.
+RUN_TOGETHER_CHARS = 2000
+RUN_TOGETHER_LINES = 3
+
+
+def run_together_warning(lines: list[Line]) -> str | None:
+    r"""A warning when the document's text is run together on a few very long lines.
+
+    >>> run_together_warning(split_lines("Home | News | " + "The article goes on. " * 200))
+    'the document is 4,213 characters on 1 line: the rules judge whole lines, so nothing run together with the article could be removed; keep the line breaks when scraping (or clean the HTML)'
+    >>> run_together_warning(split_lines("A headline\n" + "A sentence of the article.\n" * 200)) is None
+    True
+    """
+    filled = [line.text for line in lines if not line.blank]
+    size = sum(len(text) for text in filled)
+    if not filled or len(filled) > RUN_TOGETHER_LINES or size < RUN_TOGETHER_CHARS:
+        return None
+    return (f"the document is {size:,} characters on {len(filled)} line{'s' if len(filled) > 1 else ''}: the rules "
+            "judge whole lines, so nothing run together with the article could be removed; keep the line breaks "
+            "when scraping (or clean the HTML)")
+
+
 class Cleaner:
     """Rule sets compiled once, then any number of documents cleaned with them.
 
@@ -71,6 +94,10 @@ class Cleaner:
         applicable = self.applicable(repaired, url, path)
         ctx = context if context is not None else Context()
         ctx.pattern_timeout, ctx.from_html, ctx.page_type = self.pattern_timeout, from_html, page_type
+        if not from_html:
+            warning = run_together_warning(lines)
+            if warning:
+                ctx.warnings.append(warning)
         chrome = chrome if chrome is not None else self.chrome
         if chrome:
             chrome.drop(lines, ctx, url=url, path=path)

@@ -1,9 +1,18 @@
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The tests (and the commands they run) keep their own cache of passed rule examples
+# (cleaner/usercache.py), not the user's, and start without one.
+if "CLEANER_CACHE_DIR" not in os.environ:
+    os.environ["CLEANER_CACHE_DIR"] = tempfile.mkdtemp(prefix="cleaner-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CLEANER_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

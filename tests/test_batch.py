@@ -87,7 +87,8 @@ def test_two_workers_write_the_same_files_as_one(tmp_path):
         run_cli("clean", str(corpus), "-f", "json", "-o", str(out), "-w", workers, "-q")
         trees[workers] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert trees["1"] == trees["2"]
-    assert len(trees["1"]) == 40 and "a/0005.json" in trees["1"] and "a/0007.json" in trees["1"]
+    assert len(trees["1"]) == 40 + 1 and "a/0005.json" in trees["1"] and "a/0007.json" in trees["1"]
+    assert ".cleaner-output" in trees["1"]  # the marker that keeps later walks out of this folder
 
 
 def test_every_input_is_accounted_for(tmp_path):

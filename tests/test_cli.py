@@ -132,8 +132,8 @@ def test_output_inside_input_folder_is_not_read_back(tmp_path):
         (folder / "a.txt").write_text("A sentence of the article.\n", encoding="utf-8")
         for _ in range(2):
             proc = run_cli("clean", str(folder), "--format", fmt, "-o", str(folder / out))
-            assert proc.returncode == 0 and b"1 documents: 1 cleaned" in proc.stderr, proc.stderr
-    assert sorted(p.name for p in (tmp_path / "text" / "out").iterdir()) == ["a.txt"]
+            assert proc.returncode == 0 and b"1 document: 1 cleaned" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "text" / "out").iterdir()) == [".cleaner-output", "a.txt"]
 
 
 def test_duplicate_jsonl_id_is_an_error_with_its_line():

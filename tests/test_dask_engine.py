@@ -21,6 +21,7 @@ from cleaner.engines.local import run_batch
 from cleaner.engines.dask import MANIFEST_NAME, DaskRunError, DaskUsageError, dask_client, clean_partition, part_name, read_parts, run_on_dask
 from cleaner.io.sources import iter_inputs
 from cleaner.io.urls import iter_any_inputs
+from cleaner.io.formats import OUTPUT_MARKER
 from cleaner.io.writers import dumps
 from conftest import run_cli, seed_inputs
 
@@ -111,7 +112,7 @@ def test_part_files_equal_local_engine_document_for_document(client, cleaner, co
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     n_parts = -(-summary.documents // PARTITION)
     assert [p["name"] for p in manifest["parts"]] == [part_name(i) for i in range(n_parts)] and n_parts > 3
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME] + [part_name(i) for i in range(n_parts)])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, OUTPUT_MARKER] + [part_name(i) for i in range(n_parts)])
     joined = "".join((out / p["name"]).read_text(encoding="utf-8") for p in manifest["parts"])
     assert joined == "".join(dumps(r) + "\n" for r in records)  # byte for byte, in input order
     assert dask_errors == errors
@@ -338,7 +339,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cleaner, corpus, tmp_
     assert len(rerun) >= 2 and rerun[0] == killed_pid and rerun[-1] != killed_pid  # retried on another process
     assert {index for index, _ in starts} == set(range(n_parts))
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME] + [part_name(i) for i in range(n_parts)])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, OUTPUT_MARKER] + [part_name(i) for i in range(n_parts)])
     joined = "".join((out / p["name"]).read_text(encoding="utf-8") for p in manifest["parts"])
     assert joined == "".join(dumps(r) + "\n" for r in records)  # nothing lost, nothing doubled
     assert outcome["errors"] == errors and counts(outcome["summary"]) == counts(summary)
@@ -370,4 +371,4 @@ def test_a_document_that_kills_every_worker_becomes_an_error_record(cleaner, tmp
     assert [e["id"] for e in got_errors] == ["poison.txt"] and "worker process died" in got_errors[0]["error"]
     assert list(read_parts(str(out))) == [r for r in records if r["id"] != "poison.txt"]  # the rest of its partition too
     assert counts(dask_summary)[:3] == (summary.documents, summary.cleaned - 1, 1)
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME] + [part_name(i) for i in range(3)])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, OUTPUT_MARKER] + [part_name(i) for i in range(3)])

@@ -10,10 +10,31 @@ from __future__ import annotations
 import typer
 
 from cleaner.cli import clean, explain, review, rules, suggest
+from cleaner.cli.options import quiet_stdout
+
+# Plain Click help (rich_markup_mode=None): at 80 columns it keeps option names whole and shows
+# no type noise, and square brackets in help texts ('cleaner[dask]') are not read as markup.
+HELP_SETTINGS = {"max_content_width": 100}
+
+
+def _plain_argument_names() -> None:
+    """Recent Typer versions print an argument's Python type after its name even when the name is
+    a metavar that says more ('PATH... <list[str]>'); every argument here has a metavar, so the
+    type is left out (options already do that when they have a metavar)."""
+    from typer.core import TyperArgument
+
+    shown = getattr(TyperArgument, "display_type_rich", None)
+    if shown is not None:
+        TyperArgument.display_type_rich = lambda self, ctx: None if self.metavar else shown(self, ctx)
+
+
+_plain_argument_names()
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=HELP_SETTINGS,
     help="Strip boilerplate (related lists, ads, credits, translation notices, site chrome) from scraped "
          "articles and write clean text with metadata. Rules are YAML: see `cleaner rules --help`.",
 )
@@ -24,6 +45,8 @@ app.command()(review.review)
 
 rules_app = typer.Typer(
     no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=HELP_SETTINGS,
     help="Write and test rules: check rule files, run golden fixtures, list rules, print the schema.")
 rules_app.command("check")(rules.check)
 rules_app.command("test")(rules.test)
@@ -34,7 +57,15 @@ app.add_typer(rules_app, name="rules")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as exit_:
+        # Typer answers a broken pipe on stdout (`cleaner rules list | head`) with exit code 1;
+        # the reader simply had enough, which is no error for a Unix tool.
+        if exit_.code == 1 and isinstance(exit_.__context__, BrokenPipeError):
+            quiet_stdout()
+            raise SystemExit(0) from None
+        raise
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ written); 2 bad usage or bad rule files (nothing cleaned); 130 interrupted.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections import Counter
 from enum import Enum
@@ -16,16 +15,19 @@ from typing import List, Optional
 import typer
 
 from cleaner.cli.options import (CHROME_MIN_DOCS_OPTION, CHROME_SHARE_OPTION, LEARN_CHROME_OPTION, NO_DEFAULTS_OPTION,
-                                 RULES_OPTION, build_cleaner, default_workers, fail, learn_batch_chrome)
+                                 RULES_OPTION, build_cleaner, default_workers, fail, learn_batch_chrome, plural,
+                                 quiet_stdout)
 from cleaner.cli.review import new_collector, write_review
 from cleaner.cli.progress import Progress
 from cleaner.engines.local import run_batch
 from cleaner.engines.outcome import DEFAULT_HTML_SECONDS, Summary, TimeLimit
 from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
-                                    find_checkpoint, fingerprint, skip_inputs)
-from cleaner.io.formats import DEFAULT_MAX_BYTES
+                                    find_checkpoint, fingerprint, open_tail, skip_inputs)
+from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals
+from cleaner.io.formats import DEFAULT_MAX_BYTES, ONE_DOCUMENT_SUFFIXES, content_suffix, output_format_for
 from cleaner.io.sources import iter_inputs
-from cleaner.io.writers import DolmaWriter, JsonlFile, JsonlWriter, TreeWriter, dumps, open_writer, partial_path
+from cleaner.io.writers import (DolmaWriter, JsonlFile, JsonlWriter, OutputClosed, TreeWriter, dumps, open_writer,
+                                partial_path)
 from cleaner.pipeline import Cleaner
 from cleaner.rules.report import RuleReport
 
@@ -43,7 +45,8 @@ class OutputFormat(str, Enum):
 
 
 def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[Path], rules: Optional[List[Path]],
-                    no_default_rules: bool, max_bytes: int, checkpoint_every: int, spans: bool = False) -> str:
+                    no_default_rules: bool, max_bytes: int, checkpoint_every: int,
+                    dropped_fields: frozenset[str] = frozenset(), spans: bool = False) -> str:
     """What must be the same for a run to resume another: inputs, options, rule files (their
     contents' time stamps and sizes) and the cleaner's version. Not --workers: any number of
     workers writes the same bytes."""
@@ -56,7 +59,47 @@ def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[P
         "format": fmt, "output": str(output.resolve()), "errors": str(errors.resolve()) if errors else None,
         "rules": _stamp(tuple(rule_paths)), "max_bytes": max_bytes, "checkpoint_every": checkpoint_every,
         "version": __version__, **({"spans": True} if spans else {}),
+        **({"drop_fields": sorted(dropped_fields)} if dropped_fields else {}),
     })
+
+
+def resolve_output(fmt: Optional[OutputFormat], output: Optional[str], engine: Engine) -> tuple[str, Optional[Path]]:
+    """The output format and path. Without --format, -o's suffix decides (.jsonl, .jsonl.gz,
+    .ndjson: one JSONL file; otherwise a folder of text files). Refused, before anything is read:
+    a --format that clashes with the suffix, a one-document name (out.txt, out.json) for what is
+    a folder of files, and a folder for what is one file."""
+    if output is None or output == "-":
+        return (fmt or OutputFormat.text).value, None
+    path = Path(output)
+    by_suffix = output_format_for(path)
+    one_document = content_suffix(path) in ONE_DOCUMENT_SUFFIXES
+    folder = output.endswith(("/", os.sep)) or path.is_dir()
+    chosen = fmt.value if fmt is not None else by_suffix or OutputFormat.text.value
+    if by_suffix is not None and chosen != by_suffix:
+        fail(f"--format {chosen} clashes with --output {output}, whose suffix means {by_suffix}: drop --format "
+             f"(the suffix decides) or give the output another name", 2)
+    if one_document and not folder:
+        if chosen == OutputFormat.jsonl.value:
+            fail(f"--format jsonl clashes with --output {output}: name the file {path.stem}.jsonl", 2)
+        fail(f"--output {output} looks like one file, but {chosen} output is a folder with one file per "
+             f"document: give a folder name (no suffix), or write one JSONL file with -o {path.stem}.jsonl", 2)
+    if engine == Engine.local:  # the Dask engine writes jsonl as part files into a folder
+        if chosen == OutputFormat.jsonl.value and folder:
+            fail(f"--output {output} is a folder, but jsonl output is one file: name the file, "
+                 f"e.g. -o {path / 'clean.jsonl'}", 2)
+        if chosen != OutputFormat.jsonl.value and path.exists() and not path.is_dir():
+            fail(f"--output {output} is a file; --format {chosen} writes one file per document into a folder", 2)
+    return chosen, path
+
+
+def parse_drop_fields(values: Optional[List[str]], fmt: str) -> frozenset[str]:
+    """--drop-fields html,raw (or repeated): the fields to leave out of every record."""
+    names = frozenset(name.strip() for value in values or [] for name in value.split(",") if name.strip())
+    if names and fmt == OutputFormat.text.value:
+        fail("--drop-fields applies to json and jsonl records; text output has no fields", 2)
+    if "id" in names:
+        fail("--drop-fields id: every record keeps its id (output files, --resume and error records use it)", 2)
+    return names
 
 
 def clean(
@@ -64,19 +107,23 @@ def clean(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
                                       help="Files, folders (walked for .txt, .html/.htm, .jsonl, .warc, each "
                                            "optionally .gz-compressed, and .parquet) or - for stdin."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o",
-        help="For jsonl: the output file (gzip-compressed when it ends in .gz). For parquet: the output file. "
-             "For text/json: a folder, one file per document mirroring the input tree. Default: stdout."),
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.text, "--format", "-f",
-        help="text, json, jsonl or parquet (the JSONL records' fields as columns; needs "
-             "`pip install 'cleaner[parquet]'` and -o FILE)."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="PATH", show_default=False,
+        help="Where to write. NAME.jsonl (or .jsonl.gz, .ndjson): one JSONL file, one record per document. "
+             "NAME.parquet: one Parquet file. Any other name: a folder with one file per document, mirroring the "
+             "input tree. Default (or -): stdout. See --format."),
+    fmt: Optional[OutputFormat] = typer.Option(
+        None, "--format", "-f", metavar="[text|json|jsonl|parquet]", show_default=False,
+        help="jsonl: one JSON record a line (text, metadata, removed lines). json: one indented record per "
+             "document. text: the clean text only; on stdout, several documents are each headed by a line "
+             "'==> ID <=='. parquet: the JSONL records' fields as columns (needs pip install "
+             "'cleaner[parquet]' and -o FILE). Default: from --output's suffix (jsonl for .jsonl, parquet for "
+             ".parquet), else text."),
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line, no progress, no per-document "
                                                             "error lines on stderr."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, metavar="BYTES",
                                   help="A file larger than this becomes an error record instead of being read."),
     report: Optional[Path] = typer.Option(
         None, "--report", metavar="FILE",
@@ -85,27 +132,32 @@ def clean(
         None, "--review", metavar="FILE.html",
         help="Also write a review page of what the rules removed to FILE.html, as `cleaner review` does "
              "(at most 2,000 documents shown, chosen deterministically)."),
-    workers: int = typer.Option(0, "--workers", "-w", min=0,
+    workers: int = typer.Option(0, "--workers", "-w", min=0, metavar="N",
                                 help="Worker processes cleaning in parallel; 0 (the default) uses every core. "
                                      "The output is the same, byte for byte, whatever the number."),
     errors: Optional[Path] = typer.Option(
-        None, "--errors", "-e",
+        None, "--errors", "-e", metavar="FILE",
         help="Write one JSON line per document that could not be cleaned (id, source, line for JSONL input, "
              "error) to this file (.gz compresses it)."),
+    drop_fields: Optional[List[str]] = typer.Option(
+        None, "--drop-fields", metavar="FIELD,...",
+        help="Leave these fields out of json/jsonl records, e.g. html: JSONL input's fields are passed "
+             "through, so its pages would otherwise be copied into the output. Repeatable."),
     resume: bool = typer.Option(
         False, "--resume",
-        help="Continue an interrupted run with the same arguments: JSONL output goes on from its last "
-             "checkpoint, per-document files already written are skipped. The result is the same as an "
-             "uninterrupted run's."),
+        help="Continue an interrupted run (Ctrl-C, SIGTERM, a crash) with the same arguments: JSONL output "
+             "goes on from where it stopped (or its last checkpoint after a crash), per-document files "
+             "already written are skipped. The result is the same as an uninterrupted run's."),
     checkpoint_every: int = typer.Option(
-        DEFAULT_CHECKPOINT_EVERY, "--checkpoint-every", min=1,
-        help="With JSONL output: save a checkpoint for --resume every N input documents."),
+        DEFAULT_CHECKPOINT_EVERY, "--checkpoint-every", min=1, metavar="N",
+        help="With JSONL output: save a checkpoint for --resume every N input documents (a run stopped by "
+             "Ctrl-C or SIGTERM saves one where it stopped)."),
     progress: Optional[bool] = typer.Option(
-        None, "--progress/--no-progress",
+        None, "--progress/--no-progress", show_default=False,
         help="Show a progress line (documents/s, MB/s, ETA) on stderr. Default: when stderr is a terminal."),
     engine: Engine = typer.Option(
-        Engine.local, "--engine",
-        help="local: this machine. dask: a Dask cluster (needs `pip install 'cleaner[dask]'`); PATHs may "
+        Engine.local, "--engine", metavar="[local|dask]",
+        help="local: this machine. dask: a Dask cluster (needs pip install 'cleaner[dask]'); PATHs may "
              "then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS",
@@ -134,84 +186,91 @@ def clean(
     """Clean documents and write the clean text with metadata and the list of removed lines.
 
     Every input document gives exactly one output record or one error record; the summary on
-    stderr counts them. Exit code 1 when some documents failed.
+    stderr counts them. Exit code 1 when some documents failed. Ctrl-C stops the run within
+    about a second (exit code 130); --resume carries on from there.
     """
-    if fmt == OutputFormat.parquet and output is None:
+    fmt_name, output_path = resolve_output(fmt, output, engine)
+    dropped_fields = parse_drop_fields(drop_fields, fmt_name)
+    if resume and output_path is None:
+        fail("--resume needs --output: there is nothing to resume on stdout", 2)
+    if errors is not None and output_path is not None and errors.resolve() == output_path.resolve():
+        fail("--errors and --output name the same file", 2)
+    if scheduler is not None and engine != Engine.dask:
+        fail("--scheduler needs --engine dask", 2)
+    if dropped_fields and engine == Engine.dask:
+        fail("--drop-fields is not available with --engine dask", 2)
+    if fmt_name == OutputFormat.parquet.value and output_path is None:
         fail("--format parquet needs -o FILE.parquet: Parquet is not written to stdout", 2)
-    if dolma_attributes is not None and (fmt != OutputFormat.jsonl or output is None):
+    if dolma_attributes is not None and (fmt_name != OutputFormat.jsonl.value or output_path is None):
         fail("--dolma-attributes needs --format jsonl and -o FILE (the documents file)", 2)
     if dolma_attributes is not None and not dolma_attributes.replace("-", "_").isidentifier():
         fail(f"--dolma-attributes {dolma_attributes!r}: use letters, digits, - and _ (it names a folder and "
              "the attribute keys)", 2)
-    if resume and (fmt == OutputFormat.parquet or dolma_attributes is not None):
+    if resume and (fmt_name == OutputFormat.parquet.value or dolma_attributes is not None):
         fail("--resume works with JSONL and per-document output; rerun a Parquet or dolma run from the start", 2)
+    if engine == Engine.dask and dolma_attributes is not None:
+        fail("--dolma-attributes is not available with --engine dask", 2)
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
-    if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
-        learn_batch_chrome(cleaner, paths, [p for p in (output, errors, review) if p is not None], max_bytes,
-                           chrome_min_docs, chrome_share, quiet)
-    if output is not None and fmt in (OutputFormat.text, OutputFormat.json) and output.exists() and not output.is_dir():
-        fail(f"--output {output} is a file; --format {fmt.value} writes one file per document into a folder", 2)
-    if resume and output is None:
-        fail("--resume needs --output: there is nothing to resume on stdout", 2)
-    if errors is not None and output is not None and errors.resolve() == output.resolve():
-        fail("--errors and --output name the same file", 2)
-    workers = workers or default_workers()
     if review is not None and (engine == Engine.dask or resume):
         fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "
              "the page needs every document of the run cleaned here", 2)
-    if scheduler is not None and engine != Engine.dask:
-        fail("--scheduler needs --engine dask", 2)
-    if engine == Engine.dask and dolma_attributes is not None:
-        fail("--dolma-attributes is not available with --engine dask", 2)
+    exclude = [p for p in (output_path, errors, review) if p is not None]
+    if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
+        learn_batch_chrome(cleaner, paths, exclude, max_bytes, chrome_min_docs, chrome_share, quiet)
+    workers = workers or default_workers()
     if engine == Engine.dask:
         chrome = (chrome_min_docs, chrome_share) if learn_chrome_ else None
-        print_ = (run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, 0, spans)
-                  if output is not None else "")
-        _clean_on_dask(paths, cleaner, fmt.value, output, errors, scheduler, workers, max_bytes, quiet,
+        print_ = (run_fingerprint(paths, fmt_name, output_path, errors, rules, no_default_rules, max_bytes, 0,
+                                  spans=spans) if output_path is not None else "")
+        _clean_on_dask(paths, cleaner, fmt_name, output_path, errors, scheduler, workers, max_bytes, quiet,
                        resume=resume, report=report, progress=progress, chrome=chrome, fingerprint=print_)  # exits
     # Checkpoints (--resume) follow a plain JSONL output file.
-    jsonl_file = output is not None and fmt == OutputFormat.jsonl and dolma_attributes is None
+    jsonl_file = output_path is not None and fmt_name == OutputFormat.jsonl.value and dolma_attributes is None
     records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
-    inputs = iter_inputs(paths, exclude=[p for p in (output, errors, review) if p is not None], max_bytes=max_bytes,
-                         skipped=records_skipped)
+    note = None if quiet else (lambda message: typer.echo(f"cleaner: {message}", err=True))
+    inputs = iter_inputs(paths, exclude=exclude, max_bytes=max_bytes, skipped=records_skipped, on_note=note)
     collector = new_collector(cleaner) if review is not None else None
 
     checkpoint = None
     print_ = ""
     if jsonl_file:
-        print_ = run_fingerprint(paths, fmt.value, output, errors, rules, no_default_rules, max_bytes, checkpoint_every,
-                                 spans)
+        print_ = run_fingerprint(paths, fmt_name, output_path, errors, rules, no_default_rules, max_bytes,
+                                 checkpoint_every, dropped_fields, spans)
         if resume:
             try:
-                checkpoint = find_checkpoint(output, errors, print_)
+                checkpoint = find_checkpoint(output_path, errors, print_)
             except ResumeError as err:
                 fail(str(err), 2)
             if checkpoint is None and not quiet:
-                typer.echo(f"cleaner: no checkpoint beside {output}: starting from the first document", err=True)
-        elif checkpoint_path(output).exists() and not quiet:
-            typer.echo(f"cleaner: starting over; the interrupted run's {partial_path(output)} is replaced "
+                typer.echo(f"cleaner: no checkpoint beside {output_path}: starting from the first document", err=True)
+        elif checkpoint_path(output_path).exists() and not quiet:
+            typer.echo(f"cleaner: starting over; the interrupted run's {partial_path(output_path)} is replaced "
                        "(use --resume to continue it instead)", err=True)
 
     summary = Summary()
     if checkpoint is not None:
-        writer = JsonlWriter(output, resume_at=checkpoint.output_bytes)
-        errors_file = JsonlFile(errors, resume_at=checkpoint.errors_bytes) if errors else None
+        with open_tail(output_path, checkpoint.output_tail) as tail:
+            writer = JsonlWriter(output_path, resume_at=checkpoint.output_bytes, tail=tail)
+        errors_file = None
+        if errors:
+            with open_tail(errors, checkpoint.errors_tail) as tail:
+                errors_file = JsonlFile(errors, resume_at=checkpoint.errors_bytes, tail=tail)
         summary = Summary.from_counts(checkpoint.counts)
         summary.resumed = checkpoint.inputs
         inputs = skip_inputs(inputs, checkpoint.inputs)
     elif dolma_attributes is not None:
-        writer = DolmaWriter(output, dolma_attributes)
+        writer = DolmaWriter(output_path, dolma_attributes)
         errors_file = JsonlFile(errors) if errors else None
     else:
         try:
-            writer = open_writer(fmt.value, output)
+            writer = open_writer(fmt_name, output_path)
         except RuntimeError as err:  # the extra the format needs is not installed
             fail(str(err), 2)
         errors_file = JsonlFile(errors) if errors else None
     tree = writer if isinstance(writer, TreeWriter) else None
-    checkpointer = Checkpointer(output, writer, errors_file, print_, checkpoint_every) if jsonl_file else None
+    checkpointer = Checkpointer(output_path, writer, errors_file, print_, checkpoint_every) if jsonl_file else None
     show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
     meter = Progress(paths, skipped_bytes=summary.input_bytes, skipped_documents=summary.documents) \
         if show_progress else None
@@ -219,9 +278,16 @@ def clean(
     def write(record: dict) -> None:
         if collector is not None:
             collector.add(record)  # first: it takes out the lines the page needs and the output does not
-        writer.write(record)
+        if not quiet and record.get("warnings"):  # e.g. a rule skipped, a text run together on one line
+            if meter is not None:
+                meter.clear()
+            for warning in record["warnings"]:
+                typer.echo(f"cleaner: {record['id']}: warning: {warning}", err=True)
         if rule_report is not None:
             rule_report.add(record)
+        if dropped_fields:
+            record = {key: value for key, value in record.items() if key not in dropped_fields}
+        writer.write(record)
 
     def report_error(error: dict) -> None:
         if errors_file is not None:
@@ -242,31 +308,38 @@ def clean(
         if meter is not None:
             meter.update(running.documents, running.failed, running.input_bytes)
 
-    def stop(signum, _frame):
-        raise KeyboardInterrupt  # unwinds like Ctrl-C: partial output and checkpoint are kept
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
-                            already_done=tree.already_done if (tree is not None and resume) else None,
-                            on_outcome=after_each, summary=summary, time_limit=TimeLimit.from_option(doc_timeout))
-    except BaseException as err:
-        writer.abort()
-        if errors_file is not None:
-            errors_file.keep_partial()
-        if meter is not None:
-            meter.clear()
-        if isinstance(err, KeyboardInterrupt):
-            again = " (rerun with --resume to continue)" if output is not None else ""
-            typer.echo(f"cleaner: interrupted after {summary.documents} documents{again}", err=True)
-            raise typer.Exit(130) from None
-        if not isinstance(err, Exception):
-            raise
-        typer.echo(f"cleaner: run stopped: {type(err).__name__}: {err}{' (rerun with --resume to continue)' if output else ''}",
-                   err=True)
-        raise typer.Exit(2) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with StopSignals() as stop:  # Ctrl-C and SIGTERM: stop between documents, keep what is done
+        try:
+            summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
+                                already_done=tree.already_done if (tree is not None and resume) else None,
+                                on_outcome=after_each, summary=summary,
+                                time_limit=TimeLimit.from_option(doc_timeout), stop=stop)
+        except RunInterrupted:
+            if meter is not None:
+                meter.clear()
+            if checkpointer is not None:
+                checkpointer.save_stopped(summary)
+            writer.abort()
+            if errors_file is not None:
+                errors_file.keep_partial()
+            again = "; rerun the same command with --resume to continue" if output_path is not None else ""
+            typer.echo(f"cleaner: interrupted after {plural(summary.documents, 'document')}{again}", err=True)
+            raise typer.Exit(INTERRUPTED_EXIT) from None
+        except OutputClosed:
+            # `cleaner clean ... | head`: the reader has what it wanted. End quietly, as Unix tools do.
+            if errors_file is not None:
+                errors_file.close()
+            quiet_stdout()
+            raise typer.Exit(0) from None
+        except Exception as err:
+            writer.abort()
+            if errors_file is not None:
+                errors_file.keep_partial()
+            if meter is not None:
+                meter.clear()
+            again = " (rerun with --resume to continue)" if output_path is not None else ""
+            typer.echo(f"cleaner: run stopped: {type(err).__name__}: {err}{again}", err=True)
+            raise typer.Exit(2) from None
     summary.records_skipped = dict(records_skipped)
     if meter is not None:
         meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
@@ -275,7 +348,11 @@ def clean(
         checkpointer.remove()  # first: a kill between the two leaves a partial file, never a stale checkpoint
     if errors_file is not None:
         errors_file.close()
-    writer.close()
+    try:
+        writer.close()
+    except OutputClosed:
+        quiet_stdout()
+        raise typer.Exit(0) from None
     if rule_report is not None:
         rule_report.write(report)
     wrote = write_review(review, collector, paths, ctx) if collector is not None and review is not None else ""

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import shlex
+import sys
 from pathlib import Path
 from typing import List, Optional
+from urllib.parse import urlsplit
 
 import typer
 
+from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals
 from cleaner.fullpage.chrome import learn_chrome
 from cleaner.io.decode import decode_bytes
 from cleaner.io.sources import InputFailure, iter_inputs
@@ -31,6 +34,25 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def plural(count: int, noun: str) -> str:
+    """
+    >>> plural(1, "document"), plural(2, "document")
+    ('1 document', '2 documents')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def quiet_stdout() -> None:
+    """After a broken pipe (`cleaner ... | head`): point stdout at /dev/null, so that what is still
+    buffered is dropped instead of failing again when Python flushes it on exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (tests, embedding): nothing to do
+        pass
+
+
 def fail(message: str, code: int) -> None:
     typer.echo(f"cleaner: {message}", err=True)
     raise typer.Exit(code)
@@ -49,15 +71,35 @@ def build_cleaner(rules: Optional[List[Path]], no_default_rules: bool) -> Cleane
         raise  # unreachable: fail() exits
 
 
+def document_url(url: Optional[str], option: str = "--url") -> Optional[str]:
+    """A document URL given on the command line. A bare host (example.com/a) gets https:// put in
+    front, with a note: without a scheme no host can be read from it, and site rule sets would
+    silently not apply."""
+    if url is None:
+        return None
+    if "://" not in url:
+        fixed = "https://" + url.lstrip("/")
+        typer.echo(f"cleaner: {option} {url} has no scheme; taken as {fixed}", err=True)
+        url = fixed
+    if not urlsplit(url).hostname:
+        fail(f"{option} {url}: no host name in it (give a URL like https://example.com/page)", 2)
+    return url
+
+
 def read_one(path: str) -> tuple[str, bytes, str]:
-    """(kind, bytes, source) of the single document named by PATH."""
+    """(kind, bytes, source) of the single document named by PATH; refused (exit 2) when PATH
+    holds several (a folder, a JSONL file of many records)."""
+    found = None
     for item in iter_inputs([path]):
-        if isinstance(item, InputFailure):
-            fail(f"{item.source}: {item.reason}", 1)
-        content = item.content if isinstance(item.content, bytes) else item.content.encode("utf-8")
-        return item.kind, content, item.source
-    fail(f"{path}: no document found", 1)
-    raise AssertionError  # unreachable
+        if found is not None:
+            fail(f"{path} holds several documents; name one of them (`cleaner explain` explains each)", 2)
+        found = item
+    if found is None:
+        fail(f"{path}: no document found", 1)
+    if isinstance(found, InputFailure):
+        fail(f"{found.source}: {found.reason}", 1)
+    content = found.content if isinstance(found.content, bytes) else found.content.encode("utf-8")
+    return found.kind, content, found.source
 
 
 def read_single_document(path: str) -> str:
@@ -98,11 +140,16 @@ CHROME_SHARE_OPTION = typer.Option(
 def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], max_bytes: int,
                        min_documents: int, min_share: float, quiet: bool) -> None:
     """A first, reading-only pass over the batch: lines recurring across a site's documents
-    become the cleaner's learned chrome. Stdin cannot be read twice, so it is left out."""
+    become the cleaner's learned chrome. Stdin cannot be read twice, so it is left out. Ctrl-C
+    stops it between two documents (exit code 130)."""
     if "-" in paths:
         return
-    cleaner.chrome = learn_chrome(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes),
-                                  min_documents=min_documents, min_share=min_share)
+    with StopSignals() as stop:
+        try:
+            cleaner.chrome = learn_chrome(stop.until_stopped(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes)),
+                                          min_documents=min_documents, min_share=min_share)
+        except RunInterrupted:
+            fail("interrupted while reading the batch to learn site chrome; nothing was written", INTERRUPTED_EXIT)
     if not quiet and cleaner.chrome:
         typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
 

@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 
 from cleaner.document import PAGE_TYPES
-from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, read_single_document
+from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, document_url, read_single_document
 
 from cleaner.rules.fixtures import find_fixtures, run_fixture
 from cleaner.rules.load import default_rules_dir, load_rulesets
@@ -42,7 +42,7 @@ def check(paths: Optional[List[Path]] = typer.Argument(
 
 
 def test(
-    fixtures: Path = typer.Argument(..., help="A folder of fixtures (NAME.txt or NAME.html beside "
+    fixtures: Path = typer.Argument(..., metavar="FIXTURES", help="A folder of fixtures (NAME.txt or NAME.html beside "
                                               "NAME.expected.txt and optional NAME.expected.json), or one file."),
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
@@ -60,7 +60,7 @@ def test(
         if outcome.passed:
             passed += 1
             if update:
-                typer.echo(f"updated {source}")
+                typer.echo(outcome.report)
         else:
             failed += 1
             typer.echo(f"FAIL {source}")
@@ -72,11 +72,14 @@ def test(
 def list_rules(
     for_path: Optional[str] = typer.Option(None, "--for", metavar="PATH",
                                            help="Only the rule sets that apply to this document, and why."),
-    url: Optional[str] = typer.Option(None, "--url", help="With --for: the document's URL (selects site rule sets)."),
+    url: Optional[str] = typer.Option(None, "--url", metavar="URL",
+                                      help="With --for: the document's URL (selects site rule sets); https:// is "
+                                           "assumed when left out."),
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
 ) -> None:
     """Every rule set and rule with its id and description."""
+    url = document_url(url)
     cleaner = build_cleaner(rules, no_default_rules)
     reasons = {rs.name: "generic" if not rs.is_site else "site" for rs in cleaner.rulesets}
     if for_path is not None:

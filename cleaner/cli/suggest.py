@@ -16,7 +16,9 @@ import regex
 import typer
 import yaml
 
+from cleaner.cli.options import fail
 from cleaner.fullpage.chrome import ChromeLearner
+from cleaner.io.decode import decode_bytes
 from cleaner.io.sources import InputFailure, iter_inputs
 
 # A sentence that no suggested line pattern matches: each rule's "keep" example.
@@ -60,16 +62,24 @@ def suggest_ruleset(name: str, documents: int, lines: list[tuple[str, int]], dom
 
 
 def suggest(
-    folder: Path = typer.Argument(..., exists=True, file_okay=False, dir_okay=True,
-                                  help="A folder of one site's documents (text files or JSONL)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the YAML here (default: stdout)."),
-    name: Optional[str] = typer.Option(None, "--name", help="The rule set's name (default: the folder's name)."),
-    domain: Optional[List[str]] = typer.Option(None, "--domain", help="Select the rule set by this URL host. Repeatable."),
-    min_docs: int = typer.Option(3, "--min-docs", min=2, help="A line must occur in at least this many documents."),
-    share: float = typer.Option(0.5, "--share", min=0.0, max=1.0,
+    folder: Path = typer.Argument(..., exists=True, file_okay=False, dir_okay=True, metavar="FOLDER",
+                                  help="A folder of one site's documents (text, HTML or JSONL files)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the YAML here (default: stdout)."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="NAME",
+                                       help="The rule set's name (default: the folder's name)."),
+    domain: Optional[List[str]] = typer.Option(None, "--domain", metavar="HOST",
+                                               help="Select the rule set by this URL host. Repeatable."),
+    min_docs: int = typer.Option(3, "--min-docs", min=2, metavar="N",
+                                 help="A line must occur in at least this many documents."),
+    share: float = typer.Option(0.5, "--share", min=0.0, max=1.0, metavar="SHARE",
                                 help="... and in at least this share of the folder's documents."),
 ) -> None:
-    """Propose a site rule set (YAML) that drops the lines recurring across a folder's documents."""
+    """Propose a site rule set (YAML) that drops the lines recurring across a folder's documents.
+
+    HTML pages are read as the cleaner reads them: their main text, extracted first. Exit code 1,
+    and no rule set, when there are too few documents or no line recurs often enough.
+    """
     learner = ChromeLearner(min_documents=min_docs, min_share=share)
     site = name or folder.resolve().name
     failed = 0
@@ -79,10 +89,23 @@ def suggest(
             failed += 1
             continue
         # The whole folder is one site, whatever URLs or subfolders its documents have.
+        if item.kind == "html":
+            try:
+                learner.add(_main_text(item), group=site)
+            except Exception as err:  # one page that cannot be read is named; the others still count
+                typer.echo(f"cleaner: {item.source}: {err}", err=True)
+                failed += 1
+            continue
         learner.add_input(item, group=site)
     chrome = learner.learned()
     total = learner.groups[site].documents if site in learner.groups else 0
     lines = chrome.lines_for(site)
+    if total < min_docs:
+        fail(f"only {total} readable document{'' if total == 1 else 's'} in {folder}; need at least {min_docs} "
+             "(--min-docs) to find lines that recur", 1)
+    if not lines:
+        fail(f"no line recurs in at least {max(min_docs, round(share * total))} of the {total} documents in {folder}: "
+             "nothing to propose (lower --share or --min-docs to see rarer lines)", 1)
     text = yaml.safe_dump(suggest_ruleset(site, total, lines, list(domain or [])),
                           allow_unicode=True, sort_keys=False, width=120)
     header = (f"# Proposed by `cleaner rules suggest {folder}` from {total} documents: {len(lines)} recurring lines.\n"
@@ -92,7 +115,12 @@ def suggest(
         typer.echo(f"cleaner: wrote {len(lines)} rules to {output}", err=True)
     else:
         sys.stdout.write(header + text)
-    if total < min_docs:
-        typer.echo(f"cleaner: only {total} text documents in {folder}; need {min_docs} to find recurring lines",
-                   err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+def _main_text(item) -> str:
+    """An HTML page's main text, as `cleaner clean` extracts it before its rules run."""
+    from cleaner.html.extract import extract_html  # trafilatura only when a page needs it
+
+    html = item.content if isinstance(item.content, str) else decode_bytes(item.content, html=True)
+    return extract_html(html, url=item.url).text

@@ -43,7 +43,8 @@ from typing import Any, Callable, Iterable, Iterator
 from cleaner.engines.outcome import Summary, error_record, process
 from cleaner.pipeline import Cleaner
 from cleaner.io.inputs import Input
-from cleaner.io.writers import dumps
+from cleaner.io.formats import OUTPUT_MARKER
+from cleaner.io.writers import OUTPUT_MARKER_TEXT, dumps
 
 INSTALL_HINT = "--engine dask needs Dask; install it with: pip install 'cleaner[dask]'"
 DEFAULT_PARTITION_SIZE = 100
@@ -324,6 +325,8 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
         # client's absolute one, as a URL (file:///home/me/out for a local "out").
         folder = fs.unstrip_protocol(root)
         fs.makedirs(root, exist_ok=True)
+        with fs.open(f"{root}/{OUTPUT_MARKER}", "wb") as stream:  # later folder walks skip this folder
+            stream.write(OUTPUT_MARKER_TEXT.encode("utf-8"))
         # The manifest is written last: a folder without one holds an unfinished run, never an
         # earlier run's manifest over parts this run has begun to replace.
         if fs.exists(f"{root}/{MANIFEST_NAME}"):

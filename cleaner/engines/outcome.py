@@ -74,10 +74,12 @@ class Summary:
 
     def line(self) -> str:
         rate = (self.documents - self.resumed) / self.seconds if self.seconds else 0.0
-        text = (f"{self.documents} documents: {self.cleaned} cleaned, {self.failed} failed, "
-                f"{self.lines_removed} lines removed, {self.seconds:.1f}s ({rate:.1f} documents/s)")
+        documents = "1 document" if self.documents == 1 else f"{self.documents} documents"
+        lines = "1 line" if self.lines_removed == 1 else f"{self.lines_removed} lines"
+        text = (f"{documents}: {self.cleaned} cleaned, {self.failed} failed, "
+                f"{lines} removed, {self.seconds:.1f}s ({rate:.1f} documents/s)")
         if self.resumed:
-            text += f"; resumed after {self.resumed} documents of an earlier run"
+            text += f"; resumed after {self.resumed} document{'' if self.resumed == 1 else 's'} of an earlier run"
         if self.skipped:
             text += f"; {self.skipped} already complete from an earlier run"
         if self.records_skipped:

@@ -14,12 +14,15 @@ becomes an error record, and its worker is killed and replaced, since a thread s
 a regex cannot be interrupted safely; the rest of its chunk goes to the new worker. A worker that
 dies (a crash in a native library, the out-of-memory killer) costs only the document it was
 cleaning, in the same way. Every other document's record is the same as without the limit.
+
+Stopping (a StopSignals request, an error, or the consumer closing the stream): the parent looks
+at stop requests at least ten times a second while it waits, and kills its workers at once;
+chunks in flight are dropped (a resumed run cleans them again).
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -27,6 +30,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
 from cleaner.engines.outcome import AlreadyDone, Outcome, Record, TimeLimit, error_record, process, process_many
+from cleaner.engines.stopping import StopSignals, ignore_stop_signals
 from cleaner.io.inputs import Input, InputItem
 from cleaner.pipeline import Cleaner
 
@@ -35,6 +39,8 @@ from cleaner.pipeline import Cleaner
 CHUNK_DOCUMENTS = 16
 CHUNK_BYTES = 1 << 20
 CHUNKS_PER_WORKER = 4
+# While it waits for workers, the parent looks at stop requests (Ctrl-C) this often, in seconds.
+STOP_POLL = 0.1
 
 
 def _watch_parent(parent: int) -> None:
@@ -47,9 +53,7 @@ def _watch_parent(parent: int) -> None:
 
 def _worker_main(conn: Connection, cleaner: Cleaner, parent: int) -> None:
     """A worker's life: chunks in, one (record, error) per document out, until told to stop."""
-    # Ctrl-C reaches the whole process group: the parent decides what happens, workers just stop
-    # when told to.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_stop_signals()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     while True:
         try:
@@ -171,13 +175,23 @@ class _Worker:
             self.conn.close()
 
 
-def _clean_in_worker(worker: _Worker, item: Input, seconds: float) -> tuple[Record | None, Record | None] | None:
+def _clean_in_worker(worker: _Worker, item: Input, seconds: float,
+                     stop: StopSignals | None = None) -> tuple[Record | None, Record | None] | None:
     """One document cleaned by `worker` within `seconds`; None when the worker had to be given
-    up (it ran over, or died), with the error record's reason in `worker.failure`."""
+    up (it ran over, or died), with the error record's reason in `worker.failure`. A `stop`
+    request raises RunInterrupted meanwhile."""
     worker.conn.send([item])
-    if not worker.conn.poll(seconds):
-        worker.failure = TimeLimit.reason(seconds)
-        return None
+    deadline = time.monotonic() + seconds
+    while True:
+        wait = deadline - time.monotonic()
+        if stop is not None:
+            stop.check()
+            wait = min(wait, STOP_POLL)
+        if worker.conn.poll(max(wait, 0.0)):
+            break
+        if time.monotonic() >= deadline:
+            worker.failure = TimeLimit.reason(seconds)
+            return None
     try:
         return worker.conn.recv()
     except (EOFError, OSError):
@@ -188,24 +202,30 @@ def _clean_in_worker(worker: _Worker, item: Input, seconds: float) -> tuple[Reco
 
 
 def sequential_outcomes(cleaner: Cleaner, inputs: Iterable[Input], already_done: AlreadyDone | None,
-                        time_limit: TimeLimit) -> Iterator[Outcome]:
+                        time_limit: TimeLimit, stop: StopSignals | None = None) -> Iterator[Outcome]:
     """One worker (-w 1) with a time limit: a document without a limit is cleaned here, as
     without one; a document with a limit in a worker process (started when first needed), which
     is replaced when a document runs over or kills it. One document at a time, in input order."""
     worker: _Worker | None = None
     try:
         for item in inputs:
+            if stop is not None:
+                stop.check()
             if already_done is not None and isinstance(item, InputItem) and already_done(item):
                 yield Outcome(None, None, item.size, True)
                 continue
             seconds = time_limit.for_item(item)
             if seconds is None:
-                record, error = process(cleaner, item)
+                if stop is None:
+                    record, error = process(cleaner, item)
+                else:
+                    with stop.cleaning():  # a stop may cut this document short: run_batch then drops it
+                        record, error = process(cleaner, item)
             else:
                 if worker is None:
                     _load_before_fork()  # once: later calls find everything loaded
                     worker = _Worker(pool_context(), cleaner)
-                result = _clean_in_worker(worker, item, seconds)
+                result = _clean_in_worker(worker, item, seconds, stop)
                 if result is None:
                     record, error = None, error_record(item, worker.failure)
                     worker.kill()
@@ -222,10 +242,11 @@ def sequential_outcomes(cleaner: Cleaner, inputs: Iterable[Input], already_done:
 
 def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
                       already_done: AlreadyDone | None = None,
-                      time_limit: TimeLimit | None = None) -> Iterator[Outcome]:
+                      time_limit: TimeLimit | None = None, stop: StopSignals | None = None) -> Iterator[Outcome]:
     """Outcomes of every input, in input order, from `workers` worker processes; a document over
-    `time_limit` becomes an error record and its worker is replaced."""
-    chunks = _chunks(inputs, already_done)
+    `time_limit` becomes an error record and its worker is replaced; a `stop` request raises
+    RunInterrupted within a tenth of a second."""
+    chunks = _chunks(inputs if stop is None else stop.until_stopped(inputs), already_done)
     first = next(chunks, None)
     if first is None:
         return
@@ -235,7 +256,19 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
         # Too few documents to be worth starting processes for, and none needs a time limit:
         # clean them here.
         items, plan = first
-        yield from _outcomes(items, plan, process_many(cleaner, items))
+        if stop is None:
+            yield from _outcomes(items, plan, process_many(cleaner, items))
+            return
+        todo = iter(items)
+        for size in plan:  # one at a time, so that a stop cuts in between (as with one worker)
+            if size is not None:
+                yield Outcome(None, None, size, True)
+                continue
+            item = next(todo)
+            stop.check()
+            with stop.cleaning():
+                record, error = process(cleaner, item)
+            yield Outcome(record, error, item.size)
         return
 
     context = pool_context()
@@ -246,7 +279,7 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
     try:
         pool = [_Worker(context, cleaner) for _ in range(workers)]
         yield from _run(context, cleaner, pool, chunks, [first] + ([second] if second else []),
-                        workers * CHUNKS_PER_WORKER, time_limit)
+                        workers * CHUNKS_PER_WORKER, time_limit, stop)
         for worker in pool:
             worker.stop()
     finally:
@@ -261,7 +294,7 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
 
 
 def _run(context, cleaner: Cleaner, pool: list[_Worker], chunks, read: list, read_ahead: int,
-         time_limit: TimeLimit | None) -> Iterator[Outcome]:
+         time_limit: TimeLimit | None, stop: StopSignals | None) -> Iterator[Outcome]:
     pending: deque[_Chunk] = deque()  # read, not yet yielded, in input order
     waiting: deque[_Chunk] = deque()  # read, not yet given to a worker
     source = iter(read)
@@ -314,6 +347,9 @@ def _run(context, cleaner: Cleaner, pool: list[_Worker], chunks, read: list, rea
             if seconds is not None:
                 deadlines.append(worker.since + seconds)
         timeout = max(min(deadlines) - now, 0.0) if deadlines else None
+        if stop is not None:
+            stop.check()
+            timeout = STOP_POLL if timeout is None else min(timeout, STOP_POLL)
         for conn in wait([worker.conn for worker in busy], timeout):
             worker = next(w for w in pool if w.conn is conn)
             try:

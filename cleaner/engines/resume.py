@@ -8,15 +8,23 @@ summary counts, and a fingerprint of the run's arguments. A resumed run checks t
 cuts both partial files back to the recorded lengths (whatever was written after the checkpoint
 is written again), skips that many inputs and carries on. Checkpoints fall on the same
 documents in every run, which is what makes a compressed output come out byte-identical.
+
+A run stopped by Ctrl-C or SIGTERM also saves a checkpoint where it stopped (`save_stopped`), so
+nothing done is lost. A plain file is cut right there. A compressed one is cut back to its last
+regular checkpoint, and the lines written since go to OUT.partial.tail (ERRORS.partial.tail),
+which the checkpoint names by length and hash: the resumed run writes them again first, and so
+produces the gzip member an uninterrupted run would have.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from cleaner.engines.outcome import Summary
 from cleaner.io.inputs import Input
@@ -33,6 +41,47 @@ def checkpoint_path(output: Path) -> Path:
     return output.with_name(output.name + ".checkpoint")
 
 
+def tail_path(output: Path) -> Path:
+    return output.with_name(output.name + ".partial.tail")
+
+
+def _save_tail(output: Path, lines: BinaryIO | None) -> list | None:
+    """Store the lines to write again beside OUTPUT; [length, sha256] for the checkpoint."""
+    if lines is None:
+        return None
+    data = lines.read()
+    lines.seek(0, os.SEEK_END)
+    path = tail_path(output)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return [len(data), hashlib.sha256(data).hexdigest()]
+
+
+def _check_tail(output: Path, tail: list | None, checkpoint: Path) -> None:
+    if tail is None:
+        return
+    path = tail_path(output)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(tail[0])
+    except OSError:
+        data = None
+    if data is None or len(data) != tail[0] or hashlib.sha256(data).hexdigest() != tail[1]:
+        raise ResumeError(f"{path} is missing or not the one {checkpoint} was saved with; delete the checkpoint "
+                          "to start over")
+
+
+@contextmanager
+def open_tail(output: Path, tail: list | None) -> Iterator[BinaryIO | None]:
+    """The lines a resumed run writes again first (checked by find_checkpoint), or None."""
+    if tail is None:
+        yield None
+        return
+    with open(tail_path(output), "rb") as f:
+        yield io.BytesIO(f.read(tail[0]))
+
+
 def fingerprint(settings: dict[str, Any]) -> str:
     """A short hash of everything that decides a run's output bytes."""
     blob = json.dumps(settings, sort_keys=True, default=str).encode("utf-8")
@@ -46,6 +95,10 @@ class Checkpoint:
     output_bytes: int
     errors_bytes: int | None
     counts: dict[str, int]
+    # [length, sha256] of the lines to write again after cutting back (compressed output stopped
+    # between regular checkpoints), or None.
+    output_tail: list | None = None
+    errors_tail: list | None = None
 
     def save(self, path: Path) -> None:
         tmp = path.with_name(path.name + ".tmp")
@@ -83,6 +136,8 @@ def find_checkpoint(output: Path, errors: Path | None, print_: str) -> Checkpoin
         errs = partial_path(errors)
         if not errs.exists() or errs.stat().st_size < checkpoint.errors_bytes:
             raise ResumeError(f"{errs} is missing or shorter than {path} says; delete the checkpoint to start over")
+        _check_tail(errors, checkpoint.errors_tail, path)
+    _check_tail(output, checkpoint.output_tail, path)
     return checkpoint
 
 
@@ -99,6 +154,7 @@ class Checkpointer:
     """Saves a checkpoint every `every` inputs (called after each one with the running summary)."""
 
     def __init__(self, output: Path, writer, errors_file, print_: str, every: int):
+        self.output = output
         self.path = checkpoint_path(output)
         self.writer = writer
         self.errors_file = errors_file
@@ -113,6 +169,25 @@ class Checkpointer:
         output_bytes = self.writer.mark()
         errors_bytes = self.errors_file.mark() if self.errors_file is not None else None
         Checkpoint(self.fingerprint, summary.documents, output_bytes, errors_bytes, summary.counts()).save(self.path)
+        self._remove_tails()  # only a checkpoint saved on stopping needs them
+
+    def save_stopped(self, summary: Summary) -> None:
+        """A checkpoint right where the run stopped (Ctrl-C, SIGTERM): `summary` counts exactly the
+        documents written."""
+        output_bytes, output_lines = self.writer.stop_point()
+        output_tail = _save_tail(self.output, output_lines)
+        errors_bytes = errors_tail = None
+        if self.errors_file is not None:
+            errors_bytes, errors_lines = self.errors_file.stop_point()
+            errors_tail = _save_tail(self.errors_file.path, errors_lines)
+        Checkpoint(self.fingerprint, summary.documents, output_bytes, errors_bytes, summary.counts(),
+                   output_tail, errors_tail).save(self.path)
+
+    def _remove_tails(self) -> None:
+        tail_path(self.output).unlink(missing_ok=True)
+        if self.errors_file is not None:
+            tail_path(self.errors_file.path).unlink(missing_ok=True)
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+        self._remove_tails()

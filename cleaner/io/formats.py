@@ -24,6 +24,14 @@ COLLECTION_SUFFIXES = JSONL_SUFFIXES | WARC_SUFFIXES | PARQUET_SUFFIXES
 WALKED_SUFFIXES = DOCUMENT_SUFFIXES | COLLECTION_SUFFIXES
 # NAME.jsonl.gz, NAME.txt.gz, NAME.html.gz: read through gzip, as a stream.
 GZIP_SUFFIX = ".gz"
+# Output: a name with one of these is one file holding every record, in this format ...
+OUTPUT_FILE_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl"}
+# ... and one with one of these names a single document's file, which is what text and json
+# output write one of per document, into a folder.
+ONE_DOCUMENT_SUFFIXES = DOCUMENT_SUFFIXES | {".json"}
+# `cleaner clean` leaves this file in every output folder it writes; a folder walk skips a folder
+# holding it, so that an earlier run's output inside an input folder is not cleaned as input.
+OUTPUT_MARKER = ".cleaner-output"
 # One document larger than this is refused with an error record instead of being read whole.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -43,6 +51,15 @@ def content_suffix(path: str | PurePath) -> str:
     if name.endswith(GZIP_SUFFIX):
         name = name[: -len(GZIP_SUFFIX)]
     return posixpath.splitext(name)[1]
+
+
+def output_format_for(path: str | PurePath) -> str | None:
+    """The format an output file's name asks for, or None when it names no one-file format.
+
+    >>> output_format_for(PurePath("out/clean.jsonl.gz")), output_format_for("out/texts")
+    ('jsonl', None)
+    """
+    return OUTPUT_FILE_FORMATS.get(content_suffix(path))
 
 
 def is_gzip(path: str | PurePath) -> bool:

@@ -10,10 +10,10 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
-from cleaner.io.formats import (DEFAULT_MAX_BYTES, collection_format, is_gzip, is_walked, kind_for, over_size_reason,
-                                read_decompressed)
+from cleaner.io.formats import (DEFAULT_MAX_BYTES, OUTPUT_MARKER, collection_format, is_gzip, is_walked, kind_for,
+                                over_size_reason, read_decompressed)
 from cleaner.io.inputs import Input, InputFailure, InputItem, looks_like_html
 from cleaner.io.seen import SeenSet
 from cleaner.io.walk import Entry, walk
@@ -51,7 +51,7 @@ def _list_folder(folder: Path, exclude: frozenset[Path]) -> Iterator[Entry[Path]
             if entry.is_dir(follow_symlinks=False):
                 if not _is_excluded(path, exclude):
                     yield Entry(entry.name, path, is_folder=True)
-            elif is_walked(entry.name) and not (exclude and _is_excluded(path, exclude)) and (
+            elif (is_walked(entry.name) or entry.name == OUTPUT_MARKER) and not (exclude and _is_excluded(path, exclude)) and (
                     entry.is_file() or entry.is_symlink()):
                 yield Entry(entry.name, path, is_folder=False)
         except OSError as err:
@@ -59,7 +59,8 @@ def _list_folder(folder: Path, exclude: frozenset[Path]) -> Iterator[Entry[Path]
                                f"cannot read file: {err.strerror or err}")
 
 
-def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path | InputFailure]:
+def _walk(folder: Path, exclude: frozenset[Path] = frozenset(),
+          on_note: Callable[[str], None] | None = None) -> Iterator[Path | InputFailure]:
     """Files under `folder` that a walk reads, in walk order (walk.py)."""
     def listing_failed(current: Path, err: Exception) -> InputFailure:
         reason = (err.strerror if isinstance(err, OSError) else None) or err
@@ -67,7 +68,13 @@ def _walk(folder: Path, exclude: frozenset[Path] = frozenset()) -> Iterator[Path
                             f"cannot list folder: {reason}")
 
     # The listing already keeps only the files a walk reads: it must know before examining an entry.
-    return walk(folder, lambda current: _list_folder(current, exclude), listing_failed, wanted=is_walked)
+    def skipped(current: Path) -> None:
+        if on_note is not None:
+            on_note(f"skipping {printable(str(current))}: an earlier run's output ({OUTPUT_MARKER} is there; "
+                    "delete it to clean that folder as input)")
+
+    return walk(folder, lambda current: _list_folder(current, exclude), listing_failed, wanted=is_walked,
+                on_output_folder=skipped)
 
 
 def read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -203,14 +210,15 @@ def _read_stdin() -> Iterator[Input]:
     yield InputItem("stdin", "html" if looks_like_html(data) else "text", data, "<stdin>", size=len(data))
 
 
-def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int, skipped: Counter | None) -> Iterator[Input]:
+def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int, skipped: Counter | None,
+                on_note: Callable[[str], None] | None = None) -> Iterator[Input]:
     for raw in paths:
         if raw == "-":
             yield from _read_stdin()
             continue
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path, skip):
+            for found in _walk(path, skip, on_note):
                 if isinstance(found, InputFailure):
                     yield found
                 else:
@@ -222,17 +230,18 @@ def _all_inputs(paths: list[str], skip: frozenset[Path], max_bytes: int, skipped
 
 
 def iter_inputs(paths: list[str], exclude: list[Path] = (), max_bytes: int = DEFAULT_MAX_BYTES,
-                skipped: Counter | None = None) -> Iterator[Input]:
+                skipped: Counter | None = None, on_note: Callable[[str], None] | None = None) -> Iterator[Input]:
     """Every document named by `paths`, in order: '-' is stdin, a folder is walked, a file is read.
     `skipped` counts, by reason, the records of WARC files that are not documents.
 
     A document's id is the JSONL record's `id`, or the file's path relative to the folder given
-    (its name, for a file given directly). Folders in `exclude` are not walked. A document whose
+    (its name, for a file given directly). Folders in `exclude` are not walked, nor folders an
+    earlier run wrote (formats.OUTPUT_MARKER), which `on_note` is told about. A document whose
     id an earlier document already had becomes a failure: outputs are keyed by id.
     """
     skip = frozenset(Path(p).resolve() for p in exclude)
     seen = SeenSet()  # about 8 bytes per id: memory stays flat on millions of documents
-    for item in _all_inputs(paths, skip, max_bytes, skipped):
+    for item in _all_inputs(paths, skip, max_bytes, skipped, on_note):
         if isinstance(item, InputItem):
             if not seen.add(item.id):
                 yield InputFailure(item.id, item.source, f"duplicate id {item.id!r}: an earlier document has "

@@ -10,12 +10,13 @@ import gzip
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import regex
 
-from cleaner.io.formats import DOCUMENT_SUFFIXES
+from cleaner.io.formats import DOCUMENT_SUFFIXES, OUTPUT_MARKER
 from cleaner.io.seen import SeenSet
 
 _UNSAFE = regex.compile(r"[\x00-\x1f\x7f<>:\"|?*\\]")
@@ -41,6 +42,18 @@ def atomic_write_text(path: Path, content: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+OUTPUT_MARKER_TEXT = ("This folder holds documents written by `cleaner clean`. A folder walk of `cleaner clean` "
+                      "skips it, so that\nthey are not cleaned again as input; delete this file to have them read "
+                      "as input.\n")
+
+
+def mark_output_folder(folder: Path) -> None:
+    """Leave the marker that makes folder walks skip this folder (formats.OUTPUT_MARKER)."""
+    marker = folder / OUTPUT_MARKER
+    if not marker.exists():
+        atomic_write_text(marker, OUTPUT_MARKER_TEXT)
 
 
 def relative_output_path(doc_id: str, suffix: str) -> PurePosixPath:
@@ -69,6 +82,15 @@ def partial_path(path: Path) -> Path:
     return path.with_name(path.name + ".partial")
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (`cleaner clean ... | head`): nothing more can be written."""
+
+
+# The lines of an unfinished gzip member are kept for stop_point(): in memory up to this size,
+# in a temporary file beyond it.
+TAIL_IN_MEMORY = 16 * 1024 * 1024
+
+
 class JsonlFile:
     """A JSONL stream written to PATH.partial and renamed to PATH when complete; gzip-compressed
     when PATH ends in .gz.
@@ -77,9 +99,15 @@ class JsonlFile:
     a resumed run truncates back to. A compressed stream ends a gzip member there (gzip readers
     read consecutive members as one stream), so the file cut at a mark is still valid gzip;
     marks fall at the same documents in every run, so a resumed run writes the same bytes.
+
+    A run can also stop between marks (Ctrl-C): `stop_point()` says how to carry on from exactly
+    there. A plain stream is simply cut where it stopped; a compressed one cannot end its member
+    there without changing the bytes, so it is cut back to the last mark and the lines written
+    since are handed over, to be written again (`tail`) by the resumed run, through the same
+    calls, giving the same member.
     """
 
-    def __init__(self, path: Path, resume_at: int | None = None):
+    def __init__(self, path: Path, resume_at: int | None = None, tail: BinaryIO | None = None):
         self.path = path
         self.partial = partial_path(path)
         self.compressed = path.name.lower().endswith(".gz")
@@ -90,10 +118,17 @@ class JsonlFile:
             self._raw = open(self.partial, "r+b")
             self._raw.truncate(resume_at)
             self._raw.seek(resume_at)
+        self._marked = resume_at or 0
         self._member: gzip.GzipFile | None = None
+        self._tail = tempfile.SpooledTemporaryFile(max_size=TAIL_IN_MEMORY) if self.compressed else None
+        if tail is not None:
+            for line in tail:
+                self._write(line)
 
     def write_line(self, line: str) -> None:
-        data = line.encode("utf-8") + b"\n"
+        self._write(line.encode("utf-8") + b"\n")
+
+    def _write(self, data: bytes) -> None:
         if not self.compressed:
             self._raw.write(data)
             return
@@ -101,13 +136,29 @@ class JsonlFile:
             # No file name and a zero time stamp in the header: same input, same bytes.
             self._member = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6)
         self._member.write(data)
+        self._tail.write(data)
 
     def mark(self) -> int:
         if self._member is not None:
             self._member.close()  # ends the member; the file itself stays open
             self._member = None
         self._raw.flush()
-        return self._raw.tell()
+        self._marked = self._raw.tell()
+        if self._tail is not None:
+            self._tail.seek(0)
+            self._tail.truncate()
+        return self._marked
+
+    def stop_point(self) -> tuple[int, BinaryIO | None]:
+        """(length to keep, lines to write again or None) for resuming exactly where the stream
+        stopped; the lines come as a file positioned at its start."""
+        self._raw.flush()
+        if not self.compressed:
+            return self._raw.tell(), None
+        # The unfinished member stays as it is (flushing it would change the bytes); the resumed
+        # run cuts it off and writes its lines again.
+        self._tail.seek(0)
+        return self._marked, self._tail
 
     def close(self) -> None:
         """Finish the stream and rename it into place."""
@@ -117,7 +168,7 @@ class JsonlFile:
 
     def keep_partial(self) -> None:
         """Stop without finishing: the partial file stays for --resume (a resumed run cuts it
-        back to the last mark)."""
+        back to the last mark or stop point)."""
         self._raw.close()
 
     def discard(self) -> None:
@@ -128,15 +179,18 @@ class JsonlFile:
 class JsonlWriter:
     """One JSON object per line into a JsonlFile (see there: atomic, resumable, .gz)."""
 
-    def __init__(self, output: Path, resume_at: int | None = None):
+    def __init__(self, output: Path, resume_at: int | None = None, tail: BinaryIO | None = None):
         self.output = output
-        self.file = JsonlFile(output, resume_at)
+        self.file = JsonlFile(output, resume_at, tail)
 
     def write(self, record: dict[str, Any]) -> None:
         self.file.write_line(dumps(record))
 
     def mark(self) -> int:
         return self.file.mark()
+
+    def stop_point(self) -> tuple[int, BinaryIO | None]:
+        return self.file.stop_point()
 
     def close(self) -> None:
         self.file.close()
@@ -221,6 +275,7 @@ class TreeWriter:
         # Hashes of the names handed out, not the names: memory stays small on millions of files.
         self._used = SeenSet()
         self._planned: dict[str, Path] = {}
+        self._marked = False
 
     def target(self, doc_id: str) -> Path:
         """The file for a document; the same id sequence always gets the same files."""
@@ -248,6 +303,9 @@ class TreeWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         path = self.target(str(record["id"]))
+        if not self._marked:
+            mark_output_folder(self.folder)
+            self._marked = True
         if self.fmt == "text":
             atomic_write_text(path, record["text"] + "\n")
         else:
@@ -261,19 +319,63 @@ class TreeWriter:
 
 
 class StdoutWriter:
-    """Without --output: clean text (documents one after another) or JSON lines on stdout."""
+    """Without --output, on stdout. jsonl: one record a line. json: each record as indented JSON,
+    one after another (as `jq` reads them). text: the clean text; when there are several
+    documents, each is headed by a line `==> ID <==` and set off by a blank line, the way `head`
+    and `tail` show several files; a single document comes bare, so `> page.txt` is its text.
+    (The first document is held back until a second one shows whether it needs a header.)
 
-    def __init__(self, fmt: str):
+    A reader that goes away (`| head`) raises OutputClosed.
+    """
+
+    HEADER = "==> {id} <=="
+
+    def __init__(self, fmt: str, stream=None):
         self.fmt = fmt
+        self.stream = stream
+        self._held: dict[str, Any] | None = None
+        self._written = 0
+
+    def _out(self, text: str) -> None:
+        try:
+            (self.stream or sys.stdout).write(text)
+        except BrokenPipeError:
+            raise OutputClosed from None
 
     def write(self, record: dict[str, Any]) -> None:
-        sys.stdout.write(record["text"] + "\n" if self.fmt == "text" else dumps(record) + "\n")
+        if self.fmt == "jsonl":
+            self._out(dumps(record) + "\n")
+        elif self.fmt == "json":
+            self._out(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        elif self._written == 0 and self._held is None:
+            self._held = record
+        else:
+            if self._held is not None:
+                self._text(self._held, header=True)
+                self._held = None
+            self._text(record, header=True)
+
+    def _text(self, record: dict[str, Any], header: bool) -> None:
+        head = ""
+        if header:
+            head = ("\n" if self._written else "") + self.HEADER.format(id=record["id"]) + "\n"
+        self._out(head + record["text"] + "\n")
+        self._written += 1
 
     def close(self) -> None:
-        sys.stdout.flush()
+        if self._held is not None:
+            self._text(self._held, header=False)
+            self._held = None
+        try:
+            (self.stream or sys.stdout).flush()
+        except BrokenPipeError:
+            raise OutputClosed from None
 
     def abort(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except OutputClosed:
+            pass
 
 
 def open_writer(fmt: str, output: Path | None, resume_at: int | None = None):

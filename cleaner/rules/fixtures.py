@@ -38,13 +38,19 @@ def run_fixture(cleaner: Cleaner, source: Path, update: bool = False) -> Fixture
     except Exception as err:  # a fixture that cannot be cleaned is a failure to show, not a crash
         return FixtureResult(source, False, f"cannot clean: {type(err).__name__}: {err}")
     got = result.text + "\n"
-    if update:
-        text_path.write_text(got, encoding="utf-8")
+    if update:  # the report says which expectation files were written
+        written = []
+        if not text_path.exists() or text_path.read_text(encoding="utf-8") != got:
+            text_path.write_text(got, encoding="utf-8")
+            written.append(text_path)
         if meta_path.exists():
             keys = json.loads(meta_path.read_text(encoding="utf-8"))
-            fresh = {key: result.metadata.get(key) for key in keys}
-            meta_path.write_text(json.dumps(fresh, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return FixtureResult(source, True, "updated")
+            fresh = json.dumps({key: result.metadata.get(key) for key in keys}, ensure_ascii=False, indent=2) + "\n"
+            if meta_path.read_text(encoding="utf-8") != fresh:
+                meta_path.write_text(fresh, encoding="utf-8")
+                written.append(meta_path)
+        return FixtureResult(source, True, f"wrote {', '.join(map(str, written))}" if written
+                             else f"{text_path} unchanged")
     if not text_path.exists():
         return FixtureResult(source, False, f"no {text_path.name} (run with --update to create it)")
     report = []

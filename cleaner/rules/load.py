@@ -39,7 +39,7 @@ from lxml import etree
 from cleaner.document import PAGE_TYPES
 from cleaner.text.dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
 from cleaner.rules.kinds.base import Rule, RuleDataError
-from cleaner.rules.examples import check_examples
+from cleaner.rules.examples import PassedExamples, check_examples
 from cleaner.rules.model import Example, RuleError, RuleProblem, RuleSet
 from cleaner.rules.kinds.registry import RULE_KINDS
 
@@ -337,6 +337,9 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(err, "problem", None) or str(err)
+        if "escape character" in problem:
+            problem += (" (in double quotes YAML reads a backslash as an escape: write regexes in single quotes, "
+                        "e.g. pattern: '^Read more\\s*$')")
         problems.append(RuleProblem(file, line, "", f"invalid YAML: {problem}"))
         return None
     if not isinstance(data, dict):
@@ -424,23 +427,32 @@ def _load_html_section(section: Any, file: str, line: int, problems: list[RulePr
     return valid
 
 
-def load_rulesets(paths: Iterable[str | os.PathLike[str]]) -> list[RuleSet]:
-    """Load every rule file under `paths`; raise RuleError listing all problems if any."""
+def load_rulesets(paths: Iterable[str | os.PathLike[str]], passed: PassedExamples | None = None) -> list[RuleSet]:
+    """Load every rule file under `paths`; raise RuleError listing all problems if any.
+
+    Every rule's examples are run, except, given `passed`, those of rule files whose examples
+    passed before (the same file, data and cleaner: examples.PassedExamples)."""
     problems: list[RuleProblem] = []
     rulesets: list[RuleSet] = []
+    paths = list(paths)
+    for raw in paths:
+        if Path(raw).is_dir() and not rule_files([raw]):
+            problems.append(RuleProblem(str(raw), 0, "", "no rule files (*.yaml, *.yml) in this folder"))
     files = rule_files(paths)
     for path in files:
         if not path.exists():
-            problems.append(RuleProblem(str(path), 0, "", "no such rule file or folder"))
+            problems.append(RuleProblem(str(path), 0, "", "no such rule file or folder (check the path given)"))
             continue
         ruleset = load_ruleset_file(path, problems)
         if ruleset is not None:
             # A rule whose own examples fail is as broken as one whose regex does not compile.
-            problems.extend(check_examples(ruleset))
+            problems.extend(check_examples(ruleset) if passed is None else passed.check(ruleset))
             rulesets.append(ruleset)
     _check_unique(rulesets, problems)
     if problems:
         raise RuleError(problems)
+    if passed is not None:
+        passed.save()
     return rulesets
 
 
@@ -463,7 +475,7 @@ def _check_unique(rulesets: list[RuleSet], problems: list[RuleProblem]) -> None:
 
 @lru_cache(maxsize=8)
 def _cached_rulesets(paths: tuple[str, ...], _stamp: tuple) -> tuple[RuleSet, ...]:
-    return tuple(load_rulesets(paths))
+    return tuple(load_rulesets(paths, passed=PassedExamples()))
 
 
 def _stamp(paths: tuple[str, ...]) -> tuple:

@@ -23,6 +23,8 @@ class RuleProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line and not self.rule_id:  # about the file as a whole (missing, unreadable)
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}: {self.rule_id or '-'}: {self.message}"
 
 
