@@ -6,19 +6,20 @@ import os
 import signal
 
 
-def _interrupted_while_starting(_signum, _frame) -> None:
+def _interrupted(_signum, _frame) -> None:
     os.write(2, b"cleaner: interrupted\n")
-    os._exit(130)  # nothing has been written yet; a KeyboardInterrupt here would print a traceback
+    os._exit(130)
 
 
 def main() -> None:
-    # Importing the commands' libraries takes a moment: Ctrl-C meanwhile just ends the program.
-    # Then the usual KeyboardInterrupt applies (Typer turns it into exit code 130), and
-    # `cleaner clean` installs its own handling for the run itself (engines/stopping.py).
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    # Ctrl-C ends the program at once, quietly, with exit code 130: while it starts, loads rules,
+    # explains a document. A KeyboardInterrupt instead would print a traceback when it lands in an
+    # import, or be taken for an error by a library that catches everything (langdetect) and let
+    # the program go on. `cleaner clean` replaces this while it cleans, to stop at a document
+    # boundary and keep what is done (engines/stopping.py).
+    signal.signal(signal.SIGINT, _interrupted)
     from cleaner.cli.app import main as run_app
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         run_app()
     finally:

@@ -23,7 +23,7 @@ from cleaner.engines.local import run_batch
 from cleaner.engines.outcome import DEFAULT_HTML_SECONDS, Summary, TimeLimit
 from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, ResumeError, checkpoint_path,
                                     find_checkpoint, fingerprint, open_tail, skip_inputs)
-from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals
+from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals, python_interrupts
 from cleaner.io.formats import DEFAULT_MAX_BYTES, ONE_DOCUMENT_SUFFIXES, content_suffix, output_format_for
 from cleaner.io.sources import iter_inputs
 from cleaner.io.writers import (DolmaWriter, JsonlFile, JsonlWriter, OutputClosed, TreeWriter, dumps, open_writer,
@@ -65,7 +65,8 @@ def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[P
 
 def resolve_output(fmt: Optional[OutputFormat], output: Optional[str], engine: Engine) -> tuple[str, Optional[Path]]:
     """The output format and path. Without --format, -o's suffix decides (.jsonl, .jsonl.gz,
-    .ndjson: one JSONL file; otherwise a folder of text files). Refused, before anything is read:
+    .ndjson: one JSONL file; .parquet: one Parquet file; otherwise a folder of text files).
+    Refused, before anything is read:
     a --format that clashes with the suffix, a one-document name (out.txt, out.json) for what is
     a folder of files, and a folder for what is one file."""
     if output is None or output == "-":
@@ -224,8 +225,10 @@ def clean(
         chrome = (chrome_min_docs, chrome_share) if learn_chrome_ else None
         print_ = (run_fingerprint(paths, fmt_name, output_path, errors, rules, no_default_rules, max_bytes, 0,
                                   spans=spans) if output_path is not None else "")
-        _clean_on_dask(paths, cleaner, fmt_name, output_path, errors, scheduler, workers, max_bytes, quiet,
-                       resume=resume, report=report, progress=progress, chrome=chrome, fingerprint=print_)  # exits
+        with python_interrupts():  # the Dask client handles Ctrl-C itself (its cluster must be shut down)
+            _clean_on_dask(paths, cleaner, fmt_name, output_path, errors, scheduler, workers, max_bytes, quiet,
+                           resume=resume, report=report, progress=progress, chrome=chrome,
+                           fingerprint=print_)  # exits
     # Checkpoints (--resume) follow a plain JSONL output file.
     jsonl_file = output_path is not None and fmt_name == OutputFormat.jsonl.value and dolma_attributes is None
     records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
@@ -308,6 +311,20 @@ def clean(
         if meter is not None:
             meter.update(running.documents, running.failed, running.input_bytes)
 
+    def stopped() -> None:
+        """The run was stopped by Ctrl-C or SIGTERM: keep what is done, say how to go on."""
+        if meter is not None:
+            meter.clear()
+        if checkpointer is not None:
+            checkpointer.save_stopped(summary)
+        writer.abort()
+        if errors_file is not None:
+            errors_file.keep_partial()
+        resumable = checkpointer is not None or tree is not None
+        again = "; rerun the same command with --resume to continue" if resumable else ""
+        typer.echo(f"cleaner: interrupted after {plural(summary.documents, 'document')}{again}", err=True)
+        raise typer.Exit(INTERRUPTED_EXIT)
+
     with StopSignals() as stop:  # Ctrl-C and SIGTERM: stop between documents, keep what is done
         try:
             summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
@@ -315,16 +332,7 @@ def clean(
                                 on_outcome=after_each, summary=summary,
                                 time_limit=TimeLimit.from_option(doc_timeout), stop=stop)
         except RunInterrupted:
-            if meter is not None:
-                meter.clear()
-            if checkpointer is not None:
-                checkpointer.save_stopped(summary)
-            writer.abort()
-            if errors_file is not None:
-                errors_file.keep_partial()
-            again = "; rerun the same command with --resume to continue" if output_path is not None else ""
-            typer.echo(f"cleaner: interrupted after {plural(summary.documents, 'document')}{again}", err=True)
-            raise typer.Exit(INTERRUPTED_EXIT) from None
+            stopped()
         except OutputClosed:
             # `cleaner clean ... | head`: the reader has what it wanted. End quietly, as Unix tools do.
             if errors_file is not None:
@@ -332,6 +340,8 @@ def clean(
             quiet_stdout()
             raise typer.Exit(0) from None
         except Exception as err:
+            if stop.requested is not None:
+                stopped()  # the stop, cut short inside a library that turned it into an error of its own
             writer.abort()
             if errors_file is not None:
                 errors_file.keep_partial()

@@ -31,7 +31,7 @@ def clean_stream(cleaner: Cleaner, inputs: Iterable[Input], workers: int = 1,
             if stop is None:
                 record, error = process(cleaner, item)
             else:
-                with stop.cleaning():  # a stop may cut this document short: run_batch then drops it
+                with stop.interruptible():  # a stop may cut this document short: run_batch then drops it
                     record, error = process(cleaner, item)
             yield Outcome(record, error, item.size)
         return

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator
 
 from cleaner.engines.outcome import AlreadyDone, Outcome, Record, TimeLimit, error_record, process, process_many
-from cleaner.engines.stopping import StopSignals, ignore_stop_signals
+from cleaner.engines.stopping import StopSignals, ignore_stop_signals, maybe_interruptible
 from cleaner.io.inputs import Input, InputItem
 from cleaner.pipeline import Cleaner
 
@@ -219,11 +219,12 @@ def sequential_outcomes(cleaner: Cleaner, inputs: Iterable[Input], already_done:
                 if stop is None:
                     record, error = process(cleaner, item)
                 else:
-                    with stop.cleaning():  # a stop may cut this document short: run_batch then drops it
+                    with stop.interruptible():  # a stop may cut this document short: run_batch then drops it
                         record, error = process(cleaner, item)
             else:
                 if worker is None:
-                    _load_before_fork()  # once: later calls find everything loaded
+                    with maybe_interruptible(stop):  # seconds of loading: a stop may cut them short
+                        _load_before_fork()  # once: later calls find everything loaded
                     worker = _Worker(pool_context(), cleaner)
                 result = _clean_in_worker(worker, item, seconds, stop)
                 if result is None:
@@ -266,7 +267,7 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
                 continue
             item = next(todo)
             stop.check()
-            with stop.cleaning():
+            with stop.interruptible():
                 record, error = process(cleaner, item)
             yield Outcome(record, error, item.size)
         return
@@ -274,7 +275,8 @@ def parallel_outcomes(cleaner: Cleaner, inputs: Iterable[Input], workers: int,
     context = pool_context()
     shared = context.get_start_method() == "fork"
     if shared:
-        _share_before_fork()
+        with maybe_interruptible(stop):  # seconds of loading: a stop may cut them short
+            _share_before_fork()
     pool: list[_Worker] = []
     try:
         pool = [_Worker(context, cleaner) for _ in range(workers)]

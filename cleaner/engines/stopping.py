@@ -12,8 +12,10 @@ it); it is cleaned again by `--resume`.
 
 A document that takes long (a huge page) would hold the stop up, so after `grace` seconds the
 request is delivered inside the document's cleaning as a `RunInterrupted` (a KeyboardInterrupt),
-but only while the main thread is in a `cleaning()` block: never halfway through writing output.
-A second Ctrl-C does the same at once.
+but only while the main thread is in an `interruptible()` block (cleaning a document, loading the
+language profiles): never halfway through writing output. A second Ctrl-C does the same at once.
+Whatever such a delivery turns into (langdetect makes it a LangDetectException), the run treats
+an error raised once a stop was asked for as the stop.
 
 Worker processes ignore both signals (the terminal sends Ctrl-C to every process of the group):
 the parent decides, and ends them.
@@ -24,7 +26,7 @@ import _thread
 import os
 import signal
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -55,7 +57,7 @@ class StopSignals:
         self.notice = notice
         self.grace = grace
         self.requested: int | None = None
-        self._cleaning = False
+        self._interruptible = False
         self._owner = os.getpid()
         self._previous: dict[int, object] = {}
         self._timer: threading.Timer | None = None
@@ -84,11 +86,11 @@ class StopSignals:
             self._timer.daemon = True
             self._timer.start()
             return
-        if self._cleaning:  # a second signal, or the grace period is over: stop inside the document
+        if self._interruptible:  # a second signal, or the grace period is over: stop inside the work
             raise RunInterrupted(self.requested)
 
     def _deliver(self, signum: int) -> None:
-        if self._cleaning:
+        if self._interruptible:
             _thread.interrupt_main(signum)  # runs _handle in the main thread, which checks again
 
     def check(self) -> None:
@@ -97,14 +99,15 @@ class StopSignals:
             raise RunInterrupted(self.requested)
 
     @contextmanager
-    def cleaning(self) -> Iterator[None]:
-        """A stretch of work (cleaning one document) that a pending stop may cut short; its
-        result is not to be used if a stop was asked for meanwhile (call `check()` after)."""
-        self._cleaning = True
+    def interruptible(self) -> Iterator[None]:
+        """A stretch of work (cleaning one document, loading what workers share) that a pending
+        stop may cut short; its result is not to be used if a stop was asked for meanwhile (call
+        `check()` after)."""
+        self._interruptible = True
         try:
             yield
         finally:
-            self._cleaning = False
+            self._interruptible = False
 
     def until_stopped(self, items: Iterable[T]) -> Iterator[T]:
         """The items, raising RunInterrupted before the next one once a stop is asked for (for
@@ -113,6 +116,25 @@ class StopSignals:
             self.check()
             yield item
         self.check()
+
+
+@contextmanager
+def python_interrupts() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt again meanwhile (for code that handles it itself, such as a
+    Dask client shutting its cluster down), whatever handler the program had set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def maybe_interruptible(stop: StopSignals | None):
+    """stop.interruptible(), or nothing to do without a StopSignals."""
+    return stop.interruptible() if stop is not None else nullcontext()
 
 
 def ignore_stop_signals() -> None:
