@@ -145,7 +145,7 @@ def test_one_document_is_counted_in_the_singular():
     assert re.match(rb"1 document: 1 cleaned, 0 failed, \d+ lines? removed", proc.stderr.splitlines()[-1])
 
 
-@pytest.mark.parametrize("command", [[], ["clean"], ["explain"], ["repair"], ["rules"], ["rules", "check"],
+@pytest.mark.parametrize("command", [[], ["clean"], ["review"], ["explain"], ["repair"], ["rules"], ["rules", "check"],
                                      ["rules", "test"], ["rules", "list"], ["rules", "schema"],
                                      ["rules", "suggest"]])
 def test_help_is_readable_at_80_columns(command, monkeypatch):

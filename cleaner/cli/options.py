@@ -131,9 +131,9 @@ LEARN_CHROME_OPTION = typer.Option(
          "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
          "Not done for stdin, which cannot be read twice.")
 CHROME_MIN_DOCS_OPTION = typer.Option(
-    5, "--chrome-min-docs", min=2, help="A site needs this many documents before its chrome is learned.")
+    5, "--chrome-min-docs", min=2, metavar="N", help="A site needs this many documents before its chrome is learned.")
 CHROME_SHARE_OPTION = typer.Option(
-    0.5, "--chrome-share", min=0.0, max=1.0,
+    0.5, "--chrome-share", min=0.0, max=1.0, metavar="SHARE",
     help="A line is chrome when it occurs in at least this share of its site's documents.")
 
 

@@ -59,10 +59,10 @@ def review(
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
     sample: int = SAMPLE_OPTION,
-    workers: int = typer.Option(0, "--workers", "-w", min=0,
+    workers: int = typer.Option(0, "--workers", "-w", min=0, metavar="N",
                                 help="Worker processes cleaning in parallel; 0 (the default) uses every core. "
                                      "The page is the same, byte for byte, whatever the number."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, metavar="BYTES",
                                   help="A file larger than this is listed as failed instead of being read."),
     learn_chrome_: bool = LEARN_CHROME_OPTION,
     chrome_min_docs: int = CHROME_MIN_DOCS_OPTION,
