@@ -84,7 +84,32 @@ class Run:
         elapsed = time.monotonic() - sent
         for reader in self._readers:
             reader.join(timeout=10)
+        self.assert_workers_ended()
         return elapsed
+
+    def assert_workers_ended(self) -> None:
+        """No process of the run's group is left running (its worker processes were ended, not
+        orphaned). A zombie waiting to be reaped by whoever adopted it has ended."""
+        deadline = time.monotonic() + 5
+        while True:
+            left = living_in_group(self.proc.pid)
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert left == [], f"processes of the run still running: {left}"
+
+
+def living_in_group(group: int) -> list[int]:
+    """The processes of process group `group` that are not zombies (from /proc: Linux)."""
+    living = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command name)"
+        except (OSError, IndexError):  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            living.append(int(stat.parent.name))
+    return living
 
 
 def no_noise(stderr: bytes) -> None:
@@ -181,13 +206,14 @@ def test_ctrl_c_on_a_run_to_stdout_and_to_a_folder(corpus, tmp_path, workers):
     assert f"{len(written)} already complete".encode() in resumed.stderr
 
 
-@pytest.mark.parametrize("delay", [0.25 * n for n in range(2, 13)])
-def test_ctrl_c_while_starting_is_quiet(corpus, tmp_path, delay):
+@pytest.mark.parametrize("delay,workers", [(0.25 * n, 1 + n % 2) for n in range(2, 13)])
+def test_ctrl_c_while_starting_is_quiet(corpus, tmp_path, delay, workers):
     """Ctrl-C during imports, rule loading, the chrome pass or the first documents: exit 130, no
-    traceback. (Not in the first few hundredths of a second, while Python itself starts and no
-    code of the cleaner runs yet: that is Python's own KeyboardInterrupt.)"""
+    traceback, with 1 worker (cleaning in this process) and 2 alternately. (Not in the first few
+    hundredths of a second, while Python itself starts and no code of the cleaner runs yet: that
+    is Python's own KeyboardInterrupt.)"""
     source, _ = corpus
-    run = Run(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "-w", "2"])
+    run = Run(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "-w", str(workers)])
     time.sleep(delay)
     assert run.interrupt(signal.SIGINT) < STOP_SECONDS, run.err[-500:]
     assert run.proc.returncode == 130, run.err
