@@ -37,6 +37,15 @@ def test_format_follows_the_output_suffix(pages, tmp_path):
     assert run_cli("clean", str(pages), "--format", "jsonl", "--output", str(explicit), "--workers", "1",
                    "-q").returncode == 0
     assert explicit.read_bytes() == out.read_bytes()
+    # .parquet: one Parquet file with the same records (the JSONL records' fields as columns).
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "out" / "table.parquet"
+    assert run_cli("clean", str(pages), "-o", str(table), "-q").returncode == 0
+    rows = pq.read_table(table).to_pylist()
+    assert [(r["id"], r["text"]) for r in rows] == [(r["id"], r["text"]) for r in records(out.read_bytes())]
+    assert run_cli("clean", str(pages), "-o", str(table), "-q").returncode == 0  # run again: replaced
+    assert pq.read_table(table).to_pylist() == rows
     # No suffix: a folder of texts, as before.
     folder = tmp_path / "out" / "texts"
     assert run_cli("clean", str(pages), "-o", str(folder), "-q").returncode == 0
@@ -47,6 +56,9 @@ def test_format_follows_the_output_suffix(pages, tmp_path):
     (["-f", "text", "-o", "{tmp}/x.jsonl"], "--format text clashes with --output"),
     (["-f", "json", "-o", "{tmp}/x.jsonl.gz"], "--format json clashes with --output"),
     (["-f", "jsonl", "-o", "{tmp}/x.txt"], "--format jsonl clashes with --output"),
+    (["-f", "jsonl", "-o", "{tmp}/x.parquet"], "--format jsonl clashes with --output"),
+    (["-o", "{tmp}/x.parquet.gz"], "Parquet is compressed inside"),
+    (["-f", "parquet", "-o", "{tmp}/dir/"], "is a folder, but parquet output is one file"),
     (["-o", "{tmp}/forgot.txt"], "looks like one file, but text output is a folder"),
     (["-f", "json", "-o", "{tmp}/all.json"], "looks like one file, but json output is a folder"),
     (["-f", "jsonl", "-o", "{tmp}/dir/"], "is a folder, but jsonl output is one file"),

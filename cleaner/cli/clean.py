@@ -72,6 +72,8 @@ def resolve_output(fmt: Optional[OutputFormat], output: Optional[str], engine: E
     if output is None or output == "-":
         return (fmt or OutputFormat.text).value, None
     path = Path(output)
+    if content_suffix(path) == ".parquet" and path.name.lower().endswith(".gz"):
+        fail(f"--output {output}: Parquet is compressed inside; name the file {path.name[:-3]}", 2)
     by_suffix = output_format_for(path)
     one_document = content_suffix(path) in ONE_DOCUMENT_SUFFIXES
     folder = output.endswith(("/", os.sep)) or path.is_dir()
@@ -84,11 +86,12 @@ def resolve_output(fmt: Optional[OutputFormat], output: Optional[str], engine: E
             fail(f"--format jsonl clashes with --output {output}: name the file {path.stem}.jsonl", 2)
         fail(f"--output {output} looks like one file, but {chosen} output is a folder with one file per "
              f"document: give a folder name (no suffix), or write one JSONL file with -o {path.stem}.jsonl", 2)
+    one_file = chosen in (OutputFormat.jsonl.value, OutputFormat.parquet.value)
     if engine == Engine.local:  # the Dask engine writes jsonl as part files into a folder
-        if chosen == OutputFormat.jsonl.value and folder:
-            fail(f"--output {output} is a folder, but jsonl output is one file: name the file, "
-                 f"e.g. -o {path / 'clean.jsonl'}", 2)
-        if chosen != OutputFormat.jsonl.value and path.exists() and not path.is_dir():
+        if one_file and folder:
+            fail(f"--output {output} is a folder, but {chosen} output is one file: name the file, "
+                 f"e.g. -o {path / ('clean.' + chosen)}", 2)
+        if not one_file and path.exists() and not path.is_dir():
             fail(f"--output {output} is a file; --format {chosen} writes one file per document into a folder", 2)
     return chosen, path
 

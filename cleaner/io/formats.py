@@ -25,7 +25,7 @@ WALKED_SUFFIXES = DOCUMENT_SUFFIXES | COLLECTION_SUFFIXES
 # NAME.jsonl.gz, NAME.txt.gz, NAME.html.gz: read through gzip, as a stream.
 GZIP_SUFFIX = ".gz"
 # Output: a name with one of these is one file holding every record, in this format ...
-OUTPUT_FILE_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl"}
+OUTPUT_FILE_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 # ... and one with one of these names a single document's file, which is what text and json
 # output write one of per document, into a folder.
 ONE_DOCUMENT_SUFFIXES = DOCUMENT_SUFFIXES | {".json"}
