@@ -23,6 +23,7 @@ from cleaner.engines.dask_shards import PROGRESS_FOLDER, ShardedRun, clean_shard
 from cleaner.engines.local import run_batch
 from cleaner.fullpage.chrome import learn_chrome
 from cleaner.io.shards import FILES, JSONL, PARQUET, WARC, lines_in, plan_shards, read_shard, warc_record_starts
+from cleaner.io.formats import OUTPUT_MARKER
 from cleaner.io.sources import iter_inputs
 from cleaner.io.writers import dumps
 from conftest import run_cli, seed_inputs
@@ -234,7 +235,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(corpus, tmp_path):
     assert len(rerun) >= 2 and rerun[0] == killed_pid and rerun[-1] != killed_pid  # run again elsewhere
     assert got == expected and got_errors == errors and counts(got_summary) == counts(summary)
     n_parts = len(json.loads((out / MANIFEST_NAME).read_text())["parts"])
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME] + [part_name(i) for i in range(n_parts)])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, OUTPUT_MARKER] + [part_name(i) for i in range(n_parts)])
 
 
 CLIENT = """

@@ -301,6 +301,14 @@ def salvage_partition(client, task: Callable[..., dict[str, Any]], spec: Cleaner
     return result
 
 
+def make_output_folder(fs, root: str) -> None:
+    """The output folder, with the marker that makes later folder walks skip it (an earlier
+    run's output inside an input folder is not cleaned again as input)."""
+    fs.makedirs(root, exist_ok=True)
+    with fs.open(f"{root}/{OUTPUT_MARKER}", "wb") as stream:
+        stream.write(OUTPUT_MARKER_TEXT.encode("utf-8"))
+
+
 def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
                 write: Callable[[dict[str, Any]], None] | None = None,
                 on_error: Callable[[dict[str, Any]], None] = lambda error: None,
@@ -324,9 +332,7 @@ def run_on_dask(client, cleaner: Cleaner, inputs: Iterable[Input], *,
         # Workers resolve a relative path against their own working folder: send them the
         # client's absolute one, as a URL (file:///home/me/out for a local "out").
         folder = fs.unstrip_protocol(root)
-        fs.makedirs(root, exist_ok=True)
-        with fs.open(f"{root}/{OUTPUT_MARKER}", "wb") as stream:  # later folder walks skip this folder
-            stream.write(OUTPUT_MARKER_TEXT.encode("utf-8"))
+        make_output_folder(fs, root)
         # The manifest is written last: a folder without one holds an unfinished run, never an
         # earlier run's manifest over parts this run has begun to replace.
         if fs.exists(f"{root}/{MANIFEST_NAME}"):

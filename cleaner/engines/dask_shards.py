@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from cleaner.engines.dask import (CleanerSpec, DaskRunError, DaskUsageError, PartWriter, _finish_folder, _output_fs,
-                                  import_distributed, part_name, worker_cleaner)
+                                  import_distributed, make_output_folder, part_name, worker_cleaner)
 from cleaner.engines.outcome import Summary, error_record, process
 from cleaner.fullpage.chrome import ChromeLearner, LearnedChrome
 from cleaner.io.formats import DEFAULT_MAX_BYTES
@@ -360,7 +360,7 @@ def run_sharded(client, cleaner: Cleaner, paths: list[str], *, folder: str | Non
     if folder is not None:
         fs, root = _output_fs(folder)
         folder = fs.unstrip_protocol(root)  # the client's absolute folder: workers have other working folders
-        fs.makedirs(root, exist_ok=True)
+        make_output_folder(fs, root)
         if fs.exists(f"{root}/manifest.json"):  # written last: a folder without one holds an unfinished run
             fs.rm(f"{root}/manifest.json")
         # Not spec.digest: a pickle of sets differs from one process to the next. The rules are in
