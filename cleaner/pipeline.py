@@ -21,6 +21,7 @@ from cleaner.repair import repair_text
 from cleaner.rules.kinds.base import Context
 from cleaner.rules.load import resolve_rulesets
 from cleaner.rules.model import RuleSet
+from cleaner.text.markdown import Shape, markdown_text
 from cleaner.text.stats import word_count
 
 
@@ -55,11 +56,15 @@ class Cleaner:
     `chrome` is site chrome learned from a batch (chrome.py): its lines are dropped from every
     document of their site, reported as rule `learned-chrome`. With `spans`, the records a batch
     writes give each removal's character offsets in the repaired text (CleanResult.as_record).
+    With `markdown`, the clean text is Markdown (headings, lists, tables, code; text/markdown.py)
+    and the metadata says "markup": "markdown"; `links` adds an HTML page's links to it. The rules
+    see the same plain lines either way.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
                  rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
-                 chrome: LearnedChrome | None = None, spans: bool = False):
+                 chrome: LearnedChrome | None = None, spans: bool = False, markdown: bool = False,
+                 links: bool = False):
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
         self.pattern_timeout = pattern_timeout
         self.chrome = chrome
@@ -68,6 +73,7 @@ class Cleaner:
         # Batch records carry every line with its verdict (a "lines" field) when True: what a
         # review page shows. Set on the cleaner so worker processes receive it with the rules.
         self.record_lines = False
+        self.markdown, self.links = markdown, links
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""
@@ -81,12 +87,14 @@ class Cleaner:
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
                    page_metadata: dict[str, Any] | None = None,
                    chrome: LearnedChrome | None = None, from_html: bool = False,
-                   context: Context | None = None, page_type: str | None = None) -> CleanResult:
+                   context: Context | None = None, page_type: str | None = None,
+                   shapes: list[Shape] | None = None) -> CleanResult:
         """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own;
         `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone).
         `page_type` is the document's page type when the caller knows it (document.PAGE_TYPES):
         rules restricted to other page types do not run.
-        Pass a fresh `context` to read afterwards what the rules worked out (tools that tune rules)."""
+        Pass a fresh `context` to read afterwards what the rules worked out (tools that tune rules).
+        `shapes`: each line's Markdown shape as the extractor saw it (else what the text shows)."""
         if page_type is not None and page_type not in PAGE_TYPES:
             raise ValueError(f"unknown page type {page_type!r}; known: {', '.join(PAGE_TYPES)}")
         repaired = repair_text(text)
@@ -106,6 +114,9 @@ class Cleaner:
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
         if ctx.page_type is not None:
             metadata["page_type"] = ctx.page_type
+        if self.markdown:  # metadata (words, language) stays measured on the plain text
+            clean = markdown_text(lines, shapes)
+            metadata["markup"] = "markdown"
         ctx.removals.sort(key=lambda r: r.line)
         return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired)
 
@@ -116,9 +127,10 @@ class Cleaner:
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
-        page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path))
+        page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path),
+                            markdown=self.markdown, links=self.links)
         return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
-                               page_metadata=page.metadata, from_html=True, page_type=page_type)
+                               page_metadata=page.metadata, from_html=True, page_type=page_type, shapes=page.shapes)
 
     def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
         """XPath expressions to cut from this page before extraction, from the site rule sets that

@@ -37,6 +37,11 @@ class Engine(str, Enum):
     dask = "dask"
 
 
+class Markup(str, Enum):
+    plain = "plain"
+    markdown = "markdown"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -46,7 +51,7 @@ class OutputFormat(str, Enum):
 
 def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[Path], rules: Optional[List[Path]],
                     no_default_rules: bool, max_bytes: int, checkpoint_every: int,
-                    dropped_fields: frozenset[str] = frozenset(), spans: bool = False) -> str:
+                    dropped_fields: frozenset[str] = frozenset(), spans: bool = False, markup: str = "plain") -> str:
     """What must be the same for a run to resume another: inputs, options, rule files (their
     contents' time stamps and sizes) and the cleaner's version. Not --workers: any number of
     workers writes the same bytes."""
@@ -60,6 +65,7 @@ def run_fingerprint(paths: List[str], fmt: str, output: Path, errors: Optional[P
         "rules": _stamp(tuple(rule_paths)), "max_bytes": max_bytes, "checkpoint_every": checkpoint_every,
         "version": __version__, **({"spans": True} if spans else {}),
         **({"drop_fields": sorted(dropped_fields)} if dropped_fields else {}),
+        **({"markup": markup} if markup != "plain" else {}),
     })
 
 
@@ -180,6 +186,15 @@ def clean(
         help="With --format jsonl -o FILE: write dolma documents (text: the repaired text) to FILE and the "
              "removal spans as dolma attributes (NAME__RULE: [[start, end, score], ...]) to "
              "attributes/NAME/ beside them (DATASET/documents/F -> DATASET/attributes/NAME/F)."),
+    markup: Markup = typer.Option(
+        Markup.plain, "--markup",
+        help="plain: one paragraph, heading or item a line. markdown: the text in Markdown (# headings, - and 1. "
+             "lists, tables, fenced code; docs/markdown.md), the metadata saying \"markup\": \"markdown\". The "
+             "rules see the same plain lines either way."),
+    links: bool = typer.Option(
+        False, "--links",
+        help="With --markup markdown: keep an HTML page's links as inline Markdown links (a second extraction "
+             "of each page, which takes about twice as long)."),
     doc_timeout: Optional[float] = typer.Option(
         None, "--doc-timeout", min=0.0, metavar="SECONDS",
         help=f"A document whose cleaning takes longer becomes an error record and the worker process cleaning "
@@ -214,8 +229,11 @@ def clean(
         fail("--resume works with JSONL and per-document output; rerun a Parquet or dolma run from the start", 2)
     if engine == Engine.dask and dolma_attributes is not None:
         fail("--dolma-attributes is not available with --engine dask", 2)
+    if links and markup != Markup.markdown:
+        fail("--links needs --markup markdown: plain text has no links", 2)
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
+    cleaner.markdown, cleaner.links = markup == Markup.markdown, links
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
     if review is not None and (engine == Engine.dask or resume):
         fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "
@@ -243,7 +261,7 @@ def clean(
     print_ = ""
     if jsonl_file:
         print_ = run_fingerprint(paths, fmt_name, output_path, errors, rules, no_default_rules, max_bytes,
-                                 checkpoint_every, dropped_fields, spans)
+                                 checkpoint_every, dropped_fields, spans, markup.value + ("+links" if links else ""))
         if resume:
             try:
                 checkpoint = find_checkpoint(output_path, errors, print_)
