@@ -282,6 +282,8 @@ def render_markdown(lines: Sequence[Line], shapes: Sequence[Shape]) -> str:
         index += 1
         if shape.kind == "heading":
             content = _content(line, shape, heading_content)
+            # a heading ending in " #" would lose it as a closing sequence: "Issue \\#"
+            content = re.sub(r"(^|\s)(#+)\s*$", r"\1\\\2", content)
             if content:
                 blocks.append([f"{'#' * max(1, min(shape.level, 6))} {content}"])
         elif shape.kind == "quote":
