@@ -167,6 +167,10 @@ def test_rendering_from_lines_directly():
     lines[1].removed_by = "r"  # the parent item
     lines[5].removed_by = "r"  # the table's only body row
     assert markdown_text(lines, None) == "# Title\n\n- b\n\nPlain \\*text\\* \\[1\\]"
+    # a text's own closing #s are markers; an extracted heading's last word "#" is text
+    html = b"<html><body><article><h2>Issue #</h2><p>" + b"A paragraph of words that is long enough. " * 5 + b"</p>"
+    assert Cleaner(markdown=True).clean_html(html + b"</article></body></html>").text.startswith("## Issue \\#\n")
+    assert markdown_text([Line(1, "## Part two ##")], None) == "## Part two"
 
 
 def test_cli_jsonl_records_and_links_option(tmp_path):
