@@ -94,8 +94,12 @@ def test_text_structure_is_kept_and_none_is_invented():
     assert [text for _, ordered, text in seen["items"] if ordered][0].startswith("Mix the flour")
     assert seen["rows"][0] == ["Stage", "Temperature", "Minutes"] and len(seen["rows"]) == 3
     assert seen["code"] == ["def hydration(water, flour):\n    return round(100 * water / flour)\n"]
-    shapes = text_shapes(["In 1990. the town grew", "Results", "a | b", "- one", "* two", "2) three"])
-    assert [s.kind for s in shapes] == ["paragraph", "paragraph", "paragraph", "item", "item", "item"]
+    shapes = text_shapes(["In 1990. the town grew", "Results", "a | b", "- one", "* two", "2) three", "3) four",
+                          "– Yes, she said.", "", "3. März 2021: the vote", "Text"])
+    assert [s.kind for s in shapes] == ["paragraph", "paragraph", "paragraph", "item", "item", "item", "item",
+                                        "paragraph", "paragraph", "paragraph", "paragraph"]
+    lines = [Line(1, "3. März 2021: the vote")]
+    assert markdown_text(lines, None) == "3\\. März 2021: the vote"  # shown as text, not as a list
 
 
 def test_words_read_back_are_the_plain_words():

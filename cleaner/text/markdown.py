@@ -52,8 +52,9 @@ class Shape:
 PARAGRAPH = Shape()
 
 # A list marker as plain lines and texts write it: a bullet or a number (at most three digits, so
-# that a line starting with a year is not a list item), then a space.
-ITEM_MARKER = re.compile(r"^(\s*)([-*+\u2022\u2023\u25e6\u25aa\u2013]|\d{1,3}[.)])\s+(?=\S)")
+# that a line starting with a year is not a list item), then a space. Not a dash: a line starting
+# with "– " is as often a line of dialogue.
+ITEM_MARKER = re.compile(r"^(\s*)([-*+\u2022\u2023\u25e6\u25aa]|\d{1,3}[.)])\s+(?=\S)")
 HEADING_MARKER = re.compile(r"^(#{1,6})\s+(?=\S)")
 SEPARATOR_ROW = re.compile(r"^\s*\|?(\s*:?-{1,}:?\s*\|)+\s*(:?-{1,}:?\s*)?$")
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -97,6 +98,7 @@ def text_shapes(texts: Sequence[str]) -> list[Shape]:
         if item:
             block += 1
             indents: list[int] = []
+            start = index
             while index < len(texts) and (item := ITEM_MARKER.match(texts[index])):
                 indent = len(item.group(1).expandtabs(4))
                 while indents and indents[-1] > indent:
@@ -107,6 +109,7 @@ def text_shapes(texts: Sequence[str]) -> list[Shape]:
                 shapes[index] = Shape("item", level=len(indents) - 1, ordered=ordered, block=block,
                                       number=int(item.group(2)[:-1]) if ordered else 0)
                 index += 1
+            _unnumber_lone_numbers(shapes, start, index)
             continue
         heading = HEADING_MARKER.match(text)
         if heading:
@@ -115,6 +118,24 @@ def text_shapes(texts: Sequence[str]) -> list[Shape]:
             shapes[index] = Shape("quote")
         index += 1
     return shapes
+
+
+def _unnumber_lone_numbers(shapes: list[Shape], start: int, end: int) -> None:
+    """A numbered line is a list item only beside the item numbered one less or one more: a lone
+    "3. März 2021 ..." is a date starting a paragraph, not a list."""
+    items = shapes[start:end]
+
+    def sibling(index: int, step: int) -> Shape | None:
+        """The nearest item at the same level before (step -1) or after (+1), past deeper ones."""
+        other = index + step
+        while 0 <= other < len(items) and items[other].level > items[index].level:
+            other += step
+        return items[other] if 0 <= other < len(items) and items[other].level == items[index].level else None
+
+    for index, shape in enumerate(items):
+        if shape.ordered and not any(near is not None and near.ordered and abs(near.number - shape.number) == 1
+                                     for near in (sibling(index, -1), sibling(index, 1))):
+            shapes[start + index] = PARAGRAPH
 
 
 # --- plain line -> its content -----------------------------------------------------------------
