@@ -194,3 +194,13 @@ def test_cli_jsonl_records_and_links_option(tmp_path):
     assert refused.returncode == 2 and b"--links needs --markup markdown" in refused.stderr
     linked = run_cli("clean", str(ARTICLE), "--markup", "markdown", "--links")
     assert b"[starter guide](https://crumbnotes.example.org/starter)" in linked.stdout
+
+
+def test_dask_workers_write_the_same_markdown(tmp_path):
+    """The Dask engine rebuilds the cleaner on each worker: it must keep --markup markdown and --links."""
+    made = run_cli("clean", str(MARKDOWN), "--engine", "dask", "-w", "1", "--markup", "markdown", "--links",
+                   "-f", "jsonl", "-q")
+    assert made.returncode == 0, made.stderr[-2000:]
+    records = {r["id"]: r for r in map(json.loads, made.stdout.decode("utf-8").splitlines())}
+    assert records["article.html"]["text"] + "\n" == (MARKDOWN / "article.links.expected.md").read_text(encoding="utf-8")
+    assert records["notes.txt"]["metadata"]["markup"] == "markdown"

@@ -91,14 +91,18 @@ class CleanerSpec:
     rulesets: bytes
     pattern_timeout: float
     spans: bool = False
+    markdown: bool = False  # --markup markdown, and --links with it
+    links: bool = False
 
     @classmethod
     def of(cls, cleaner: Cleaner) -> "CleanerSpec":
         # The site chrome learned from the batch travels with the rule sets, so workers drop the
         # same lines as the local engine.
         payload = pickle.dumps((cleaner.rulesets, cleaner.chrome), protocol=pickle.HIGHEST_PROTOCOL)
-        digest = hashlib.sha256(payload + (b"spans" if cleaner.spans else b"")).hexdigest()
-        return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans)
+        options = (b"spans" if cleaner.spans else b"") + (b"markdown" if cleaner.markdown else b"") + \
+            (b"links" if cleaner.links else b"")
+        digest = hashlib.sha256(payload + options).hexdigest()
+        return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans, cleaner.markdown, cleaner.links)
 
 
 _worker_cleaners: dict[str, Cleaner] = {}
@@ -111,7 +115,8 @@ def worker_cleaner(spec: CleanerSpec) -> Cleaner:
         cleaner = _worker_cleaners.get(spec.digest)
         if cleaner is None:
             rulesets, chrome = pickle.loads(spec.rulesets)
-            cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome, spans=spec.spans)
+            cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome, spans=spec.spans,
+                              markdown=spec.markdown, links=spec.links)
             _worker_cleaners[spec.digest] = cleaner
         return cleaner
 
