@@ -106,6 +106,9 @@ class CleanResult:
     warnings: list[str] = field(default_factory=list)  # rules skipped for this document, and why
     notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, why it judged so)
     repaired: str = ""  # the repaired text the lines come from (what removal spans index)
+    # What was decided about the document as a whole, and why, for explain: its page type
+    # ("page type: forum (0.91): URL path /forum/") and, for HTML, which extraction was kept.
+    decisions: list[str] = field(default_factory=list)
 
     def as_record(self, spans: bool = False, lines: bool = False) -> dict[str, Any]:
         """The record's own fields. With `spans`, each removal also carries its [start, end)

@@ -17,6 +17,7 @@ from cleaner.document import PAGE_TYPES, CleanResult, Line
 from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
 from cleaner.html.extract import canonical_url, extract_html
 from cleaner.metadata import detect_language, first_line_title
+from cleaner.pagetype import PageType, classify_text
 from cleaner.repair import repair_text
 from cleaner.rules.kinds.base import Context
 from cleaner.rules.load import resolve_rulesets
@@ -48,6 +49,22 @@ def run_together_warning(lines: list[Line]) -> str | None:
             "when scraping (or clean the HTML)")
 
 
+# A rule restricted to some page types (`page_types: [article]`) skips a document whose detected
+# type is another one only when the detection is sure enough: skipping an article's rules on a real
+# article costs more than running them on a page that is not one. From text alone, without a URL,
+# the type is right on about 7 pages in 10 (cross-validated by site, docs/benchmarks.md): too weak
+# to skip rules on. On the WCXB development pages, with out-of-fold (cross-validated by site) types,
+# any threshold up to 0.3 scores as well as the annotated types would, higher ones lose on
+# collections and listings (docs/benchmarks.md): 0.3 skips only where the type is the clear favourite.
+RULES_MIN_TYPE_PROBABILITY = 0.3
+
+
+def trusted_for_rules(page_type: PageType, with_evidence_beyond_text: bool) -> bool:
+    """Whether type-restricted rules go by this detected page type. `with_evidence_beyond_text`: the
+    type was read from an HTML page or with the document's URL, not from bare text."""
+    return with_evidence_beyond_text and page_type.probability >= RULES_MIN_TYPE_PROBABILITY
+
+
 class Cleaner:
     """Rule sets compiled once, then any number of documents cleaned with them.
 
@@ -59,12 +76,14 @@ class Cleaner:
     With `markdown`, the clean text is Markdown (headings, lists, tables, code; text/markdown.py)
     and the metadata says "markup": "markdown"; `links` adds an HTML page's links to it. The rules
     see the same plain lines either way.
+    `select_extraction=False` keeps trafilatura's main extraction of every HTML page instead of
+    choosing per page between it and cheaper alternatives (html/select.py): faster, a little worse.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
                  rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
                  chrome: LearnedChrome | None = None, spans: bool = False, markdown: bool = False,
-                 links: bool = False):
+                 links: bool = False, select_extraction: bool = True):
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
         self.pattern_timeout = pattern_timeout
         self.chrome = chrome
@@ -74,6 +93,9 @@ class Cleaner:
         # review page shows. Set on the cleaner so worker processes receive it with the rules.
         self.record_lines = False
         self.markdown, self.links = markdown, links
+        # HTML: keep, page by page, the extraction html/select.py's models judge best (the main one
+        # or a cheap alternative); False always keeps the main one, which is faster.
+        self.select_extraction = select_extraction
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""
@@ -87,21 +109,28 @@ class Cleaner:
     def clean_text(self, text: str, *, url: str | None = None, path: str | None = None,
                    page_metadata: dict[str, Any] | None = None,
                    chrome: LearnedChrome | None = None, from_html: bool = False,
-                   context: Context | None = None, page_type: str | None = None,
+                   context: Context | None = None, page_type: str | PageType | None = None,
                    shapes: list[Shape] | None = None) -> CleanResult:
         """Clean plain text (one paragraph or item a line). `chrome` overrides the cleaner's own;
         `from_html` says the text is an HTML extractor's output (full-page detection leaves it alone).
-        `page_type` is the document's page type when the caller knows it (document.PAGE_TYPES):
-        rules restricted to other page types do not run.
+        `page_type` is the document's page type when the caller knows it (document.PAGE_TYPES), a
+        PageType when it was detected upstream (clean_html), or None to detect it from the text and
+        URL: rules restricted to other page types do not run.
         Pass a fresh `context` to read afterwards what the rules worked out (tools that tune rules).
         `shapes`: each line's Markdown shape as the extractor saw it (else what the text shows)."""
-        if page_type is not None and page_type not in PAGE_TYPES:
+        if isinstance(page_type, str) and page_type not in PAGE_TYPES:
             raise ValueError(f"unknown page type {page_type!r}; known: {', '.join(PAGE_TYPES)}")
         repaired = repair_text(text)
+        detected = page_type if isinstance(page_type, PageType) else None
+        if page_type is None:
+            detected = classify_text(repaired, url)
+        type_name = detected.name if detected is not None else page_type
+        # Type-restricted rules trust a detected type only when it is sure enough (a given type always).
+        rules_type = type_name if detected is None or trusted_for_rules(detected, from_html or url is not None) else None
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
         ctx = context if context is not None else Context()
-        ctx.pattern_timeout, ctx.from_html, ctx.page_type = self.pattern_timeout, from_html, page_type
+        ctx.pattern_timeout, ctx.from_html, ctx.page_type = self.pattern_timeout, from_html, rules_type
         if not from_html:
             warning = run_together_warning(lines)
             if warning:
@@ -112,25 +141,36 @@ class Cleaner:
         apply_rules(lines, ordered_rules([rs for rs, _ in applicable]), ctx)
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
-        if ctx.page_type is not None:
-            metadata["page_type"] = ctx.page_type
+        if type_name is not None:
+            metadata["page_type"] = type_name
         if self.markdown:  # metadata (words, language) stays measured on the plain text
             clean = markdown_text(lines, shapes)
             metadata["markup"] = "markdown"
         ctx.removals.sort(key=lambda r: r.line)
-        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired)
+        decisions = []
+        if detected is not None:
+            trust = "" if rules_type is not None else " (not sure enough for type-restricted rules: they all ran)"
+            decisions.append(f"page type: {detected.describe()}{trust}")
+        return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired, decisions)
 
     def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None,
                    charset: str | None = None, page_type: str | None = None) -> CleanResult:
-        """Extract the main text of an HTML page with trafilatura, then clean it like text.
+        """Extract the main text of an HTML page with trafilatura, then clean it like text. The page
+        type is detected from the HTML tree unless `page_type` is given.
         `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
         page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path),
-                            markdown=self.markdown, links=self.links)
-        return self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
-                               page_metadata=page.metadata, from_html=True, page_type=page_type, shapes=page.shapes)
+                            page_type=page_type, select=self.select_extraction, markdown=self.markdown,
+                            links=self.links)
+        result = self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
+                                 page_metadata=page.metadata, from_html=True, page_type=page_type or page.page_type,
+                                 shapes=page.shapes)
+        if page.selection is not None:
+            result.metadata["extraction"] = page.selection.name
+            result.decisions.append(f"extraction: {page.selection.describe()}")
+        return result
 
     def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
         """XPath expressions to cut from this page before extraction, from the site rule sets that
@@ -161,7 +201,9 @@ class Cleaner:
         language = detect_language(clean) or page.get("page_language")
         metadata: dict[str, Any] = {
             "title": captured.pop("title", None) or page.get("title") or first_line_title(lines),
-            "date": captured.pop("date", None) or page.get("date"),
+            # An HTML page's own date (its metadata, or its text for articles and threads) beats a
+            # dateline a rule captured from the text, which may be an update's ("Last updated on ...").
+            "date": page.get("date") or captured.pop("date", None),
             "language": language,
             "site": site_sets[0] if site_sets else (domain.removeprefix("www.") if domain else page.get("sitename")),
             "url": url,

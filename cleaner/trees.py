@@ -1,4 +1,4 @@
-"""Boosted decision trees stored as data: a classifier read from a JSON file, standard library only.
+"""Boosted decision trees stored as data: a classifier (or regressor) read from a JSON file, standard library only.
 
 A tool trains the trees (gradient boosting from scikit-learn) and writes them as JSON; cleaning
 reads them back with this module and never needs scikit-learn. Each round of boosting adds one
@@ -12,6 +12,9 @@ File format (JSON):
      "features": ["url_depth", ...],          # feature names, in the order nodes refer to them
      "init": [-0.6, -2.6, ...],               # each class's score before any tree (one value for two classes)
      "trees": [[tree, tree, ...], ...]}       # per round, one tree per class (one tree for two classes)
+
+A model with a single class is a regression: one tree a round, and `value(row)` is the sum of
+`init` and the trees' leaves (scikit-learn's GradientBoostingRegressor with squared error).
 
 A tree is a list of nodes [feature, threshold, left, right, value]. A node with feature -1 is a
 leaf that adds `value` to its class's score (the learning rate is already folded in); any other
@@ -55,9 +58,9 @@ class BoostedTrees:
         return ModelError(f"{self.source}: {what}")
 
     def _check(self) -> None:
-        if len(self.classes) < 2 or len(set(self.classes)) != len(self.classes):
-            raise self._fail("'classes' must name at least two different classes")
-        per_round = 1 if len(self.classes) == 2 else len(self.classes)
+        if not self.classes or len(set(self.classes)) != len(self.classes):
+            raise self._fail("'classes' must name one value (a regression) or at least two different classes")
+        per_round = 1 if len(self.classes) <= 2 else len(self.classes)
         if len(self.init) != per_round:
             raise self._fail(f"'init' must hold {per_round} value(s), one per tree of a round")
         for r, round_ in enumerate(self.rounds):
@@ -115,8 +118,16 @@ class BoostedTrees:
                 scores[k] += node[4]
         return scores
 
+    def value(self, row: Mapping[str, float]) -> float:
+        """A regression model's prediction for the row."""
+        if len(self.classes) != 1:
+            raise self._fail("value() is for a regression model (one class); this one classifies")
+        return self.scores(row)[0]
+
     def probabilities(self, row: Mapping[str, float]) -> list[float]:
         """The probability of each class, in the order of `classes`."""
+        if len(self.classes) == 1:
+            raise self._fail("probabilities() is for a classifier; this model is a regression (use value())")
         scores = self.scores(row)
         if len(self.classes) == 2:
             p = 1.0 / (1.0 + math.exp(-scores[0]))

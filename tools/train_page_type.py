@@ -148,18 +148,21 @@ def fit(X, y):
 
 def cross_validate(X, y, groups, row_kind, label: str):
     """Out-of-fold predictions with folds split by group; figures per row kind. Returns the
-    predictions (class indices), one per row."""
+    predictions (class indices) and the out-of-fold probabilities (one row of PAGE_TYPES' each)."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
     predicted = np.zeros(len(y), dtype=int)
+    probabilities = np.zeros((len(y), len(PAGE_TYPES)))
     for train, test in GroupKFold(n_splits=FOLDS, shuffle=True, random_state=0).split(X, y, groups):
         model = fit(X[train], y[train])
-        predicted[test] = model.classes_[model.predict_proba(X[test]).argmax(1)]
+        proba = model.predict_proba(X[test])
+        predicted[test] = model.classes_[proba.argmax(1)]
+        probabilities[np.ix_(test, model.classes_)] = proba
     for kind in sorted(set(row_kind)):
         mask = np.array([k == kind for k in row_kind])
         report(f"{label}, {kind}", y[mask], predicted[mask])
-    return predicted
+    return predicted, probabilities
 
 
 def report(label: str, truth, predicted) -> dict:
@@ -223,6 +226,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation; only train and write")
     parser.add_argument("--predictions", type=Path,
                         help="write each page's cross-validated (out-of-fold) types to this JSON file")
+    parser.add_argument("--probabilities", type=Path,
+                        help="write each page's cross-validated (out-of-fold) type probabilities to this JSON "
+                             "file ({row kind: {id: {type: p}}}), for tools that tune on honest predictions")
     args = parser.parse_args(argv)
     import numpy as np
 
@@ -255,14 +261,17 @@ def main(argv: list[str] | None = None) -> None:
         names = sorted(rows[0])
         return matrix(rows, names), np.array(y), np.array(groups), kind, names
 
-    outputs, out_of_fold = {}, {}
+    outputs, out_of_fold, out_of_fold_p = {}, {}, {}
     for model_name, sources in (("html", [("HTML", html)]),
                                 ("text", [("full-page dump", dump_rows), ("trafilatura output", traf_rows)])):
         X, y, groups, kinds, names = dataset(sources)
         if not args.no_cv:
-            predicted = cross_validate(X, y, groups, kinds, f"{model_name} model, CV by registered domain ({FOLDS} folds)")
+            predicted, proba = cross_validate(X, y, groups, kinds,
+                                              f"{model_name} model, CV by registered domain ({FOLDS} folds)")
             for i, kind in enumerate(kinds):
                 out_of_fold.setdefault(f"{model_name}: {kind}", {})[ids[i % len(ids)]] = PAGE_TYPES[predicted[i]]
+                out_of_fold_p.setdefault(f"{model_name}: {kind}", {})[ids[i % len(ids)]] = {
+                    t: round(float(p), 4) for t, p in zip(PAGE_TYPES, proba[i])}
         model = fit(X, y)
         note = (f"tools/train_page_type.py: GradientBoostingClassifier {TREES}, sqrt-balanced class weights, "
                 f"{len(ids)} WCXB dev pages, {len(y)} rows")
@@ -275,6 +284,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.predictions and out_of_fold:
         args.predictions.write_text(json.dumps(out_of_fold, indent=1, sort_keys=True), encoding="utf-8")
         print(f"wrote the out-of-fold predictions to {args.predictions}")
+    if args.probabilities and out_of_fold_p:
+        args.probabilities.write_text(json.dumps(out_of_fold_p, sort_keys=True), encoding="utf-8")
+        print(f"wrote the out-of-fold probabilities to {args.probabilities}")
     print(f"done in {time.perf_counter() - started:.0f} s")
 
 

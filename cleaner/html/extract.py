@@ -6,10 +6,13 @@ from urllib.parse import urljoin
 
 import regex
 import trafilatura
+from lxml import etree
 from trafilatura.utils import load_html
 
 from cleaner.html.pagemeta import page_metadata
+from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector
 from cleaner.html.structure import page_shapes
+from cleaner.pagetype import PageType, classify_html
 from cleaner.text.markdown import Shape
 
 
@@ -22,6 +25,8 @@ class ExtractedPage:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)  # title, date, author, sitename, url, page_language
     shapes: list[Shape] | None = None  # with markdown=True: each line's place in the page's structure
+    page_type: PageType | None = None  # what kind of page it is, from its HTML tree (cleaner.pagetype)
+    selection: Selection | None = None  # which extraction the text is, when one was chosen (select.py)
 
 
 _CANONICAL = regex.compile(
@@ -49,28 +54,51 @@ def link_base(tree, url: str | None) -> str | None:
 
 
 def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | None = None,
-                 page_type: str | None = None, markdown: bool = False, links: bool = False) -> ExtractedPage:
-    """Main text of a page (one paragraph a line) and what the page says about itself.
-    `page_type` (document.PAGE_TYPES), when known, decides how far the date search goes.
-    With `markdown`, also each line's shape (heading, list item, table row, code: html/structure.py);
+                 page_type: str | None = None, select: bool = True, markdown: bool = False,
+                 links: bool = False) -> ExtractedPage:
+    """Main text of a page (one paragraph a line) and what the page says about itself. The page
+    type is detected from the tree unless `page_type` (document.PAGE_TYPES) is given; it decides how
+    far the date search goes. With `select`, the text is the extraction select.py's models judge
+    best for this page (the main one or a cheap alternative); without, always the main one (faster).
+    With `markdown`, also each line's shape (heading, list item, table row, code: html/structure.py)
+    when the main extraction is kept (an alternative's lines get the shapes their text shows);
     with `links` too, the shapes carry the links as inline Markdown links, from a second extraction
     that keeps them (the text, what the rules see, is the same as without links)."""
     tree = load_html(html)
     if tree is None:
         raise ExtractionError("no HTML tree could be built from the page")
-    # Metadata first: extraction prunes the tree it works on (it works on a copy of ours).
-    metadata = page_metadata(tree, url, page_type)
-    options = dict(with_metadata=False, include_comments=False, include_tables=True, prune_xpath=prune_xpath or None)
-    document = trafilatura.bare_extraction(tree, url=url or metadata.get("url"), **options)
-    if document is None or not (document.text or "").strip():
+    # The page type is read from the whole page (its markup, schema.org types, URL) before
+    # extraction keeps only the main text.
+    detected = classify_html(tree, url) if page_type is None else None
+    # Metadata next: extraction prunes the tree it works on (it works on a copy of ours).
+    metadata = page_metadata(tree, url, page_type or detected.name)
+    url = url or metadata.get("url")
+    document = trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
+    text = (document.text if document is not None else "") or ""
+    selection = None
+    if select:
+        selection = output_selector().choose(text, alternative_outputs(tree, url, prune_xpath))
+        text = selection.text
+    if not text.strip():
         raise ExtractionError("no main text found in the HTML page")
-    if not markdown:
-        return ExtractedPage(document.text, metadata)
-    linked = None
-    if links:
-        # Without a URL: trafilatura would resolve relative links against the site's root, not the
-        # page ("guide" on /docs/a/ -> /guide); structure.py resolves them against the page.
-        linked = trafilatura.bare_extraction(tree, url=None, include_links=True, **options)
-    shapes = page_shapes(document.body, document.text, linked.body if linked is not None else None,
-                         link_base(tree, url or metadata.get("url")))
-    return ExtractedPage(document.text, metadata, shapes)
+    shapes = None
+    if markdown and (selection is None or selection.name == MAIN):
+        linked = None
+        if links:
+            # Without a URL: trafilatura would resolve relative links against the site's root, not the
+            # page ("guide" on /docs/a/ -> /guide); structure.py resolves them against the page.
+            linked = trafilatura.bare_extraction(tree, url=None, include_links=True, **_main_options(prune_xpath))
+        shapes = page_shapes(document.body, text, linked.body if linked is not None else None, link_base(tree, url))
+    return ExtractedPage(text, metadata, shapes, detected, selection)
+
+
+def main_extraction(tree: etree._Element, url: str | None, prune_xpath: list[str] | None = None) -> str:
+    """trafilatura's main text of the page, as extract_html takes it (balanced, comments and their
+    replies left out, tables kept): the best single setting on pages of every type. The tree is not
+    modified. (The selector's training tool extracts with this.)"""
+    document = trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
+    return (document.text if document is not None else "") or ""
+
+
+def _main_options(prune_xpath: list[str] | None) -> dict:
+    return dict(with_metadata=False, include_comments=False, include_tables=True, prune_xpath=prune_xpath or None)

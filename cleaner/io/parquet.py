@@ -8,7 +8,7 @@ cannot hold become text (dates and times in ISO 8601, decimals as strings, bytes
 
 Out: `ParquetWriter` writes the JSONL records' fields as columns: `id`, `text`, `metadata` (a
 struct: title, date, language, site, url, words, author, sitename, page_language, rulesets,
-warc_date, and `extra`, a JSON object of any other keys rules captured), `removed` (a list of
+warc_date, page_type, extraction, and `extra`, a JSON object of any other keys rules captured), `removed` (a list of
 structs: rule, text, line, note, start, end), `warnings`, `repaired_text` (with --spans), the
 input's own fields (their types taken from the first row group), and `extra`: a JSON object of
 any field a later record has that the columns do not (null when none). `read_records` turns such
@@ -135,7 +135,8 @@ def _row_input(values: dict[str, Any], source: str, row: int, size: int, max_byt
 # --- writing ---------------------------------------------------------------------------------
 
 # The fields every record has, or may have, with their column types (built when pyarrow is there).
-_METADATA_STRINGS = ("title", "date", "language", "site", "url", "author", "sitename", "page_language", "warc_date")
+_METADATA_STRINGS = ("title", "date", "language", "site", "url", "author", "sitename", "page_language", "warc_date",
+                     "page_type", "extraction")
 # Metadata keys every record has (null or not); the others are left out of a record when null.
 _METADATA_ALWAYS = ("title", "date", "language", "site", "url", "words", "rulesets")
 _REMOVAL_OPTIONAL = ("note", "start", "end")

@@ -1,5 +1,6 @@
 """Rule statistics over a batch: per rule, how many lines and documents it hit, with samples,
-so an over-eager rule shows up before it damages a corpus."""
+so an over-eager rule shows up before it damages a corpus; and how many documents were of each
+page type (type-restricted rules run only on theirs)."""
 from __future__ import annotations
 
 import json
@@ -22,10 +23,14 @@ class RuleReport:
 
     def __init__(self, rule_ids: Iterable[str] = ()):
         self.documents = 0
+        self.page_types: dict[str, int] = {}
         self.hits: dict[str, RuleHits] = {rule_id: RuleHits() for rule_id in rule_ids}
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
+        page_type = (record.get("metadata") or {}).get("page_type")
+        if page_type:
+            self.page_types[page_type] = self.page_types.get(page_type, 0) + 1
         seen: set[str] = set()
         for removal in record.get("removed", []):
             hits = self.hits.setdefault(removal["rule"], RuleHits())
@@ -40,6 +45,7 @@ class RuleReport:
         ordered = sorted(self.hits.items(), key=lambda item: (-item[1].lines, item[0]))
         return {
             "documents": self.documents,
+            "page_types": dict(sorted(self.page_types.items(), key=lambda item: (-item[1], item[0]))),
             "rules": [{"rule": rule_id, "lines": h.lines, "documents": h.documents,
                        "share_of_documents": round(h.documents / self.documents, 4) if self.documents else 0.0,
                        "samples": h.samples} for rule_id, h in ordered],
