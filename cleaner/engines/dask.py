@@ -93,6 +93,7 @@ class CleanerSpec:
     spans: bool = False
     markdown: bool = False  # --markup markdown, and --links with it
     links: bool = False
+    select_extraction: bool = True  # False: --single-extraction
 
     @classmethod
     def of(cls, cleaner: Cleaner) -> "CleanerSpec":
@@ -100,9 +101,10 @@ class CleanerSpec:
         # same lines as the local engine.
         payload = pickle.dumps((cleaner.rulesets, cleaner.chrome), protocol=pickle.HIGHEST_PROTOCOL)
         options = (b"spans" if cleaner.spans else b"") + (b"markdown" if cleaner.markdown else b"") + \
-            (b"links" if cleaner.links else b"")
+            (b"links" if cleaner.links else b"") + (b"" if cleaner.select_extraction else b"single-extraction")
         digest = hashlib.sha256(payload + options).hexdigest()
-        return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans, cleaner.markdown, cleaner.links)
+        return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans, cleaner.markdown, cleaner.links,
+                   cleaner.select_extraction)
 
 
 _worker_cleaners: dict[str, Cleaner] = {}
@@ -116,7 +118,7 @@ def worker_cleaner(spec: CleanerSpec) -> Cleaner:
         if cleaner is None:
             rulesets, chrome = pickle.loads(spec.rulesets)
             cleaner = Cleaner(rulesets=rulesets, pattern_timeout=spec.pattern_timeout, chrome=chrome, spans=spec.spans,
-                              markdown=spec.markdown, links=spec.links)
+                              markdown=spec.markdown, links=spec.links, select_extraction=spec.select_extraction)
             _worker_cleaners[spec.digest] = cleaner
         return cleaner
 
