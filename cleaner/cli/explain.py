@@ -78,7 +78,7 @@ def _content(item) -> bytes:
 
 def _show(result, only_dropped: bool, colour: bool) -> None:
     """One document's lines, each with its verdict, after what was decided about it as a whole."""
-    for decision in result.decisions:
+    for decision in [] if only_dropped else result.decisions:
         # The page type decides which type-restricted rules ran; the extraction, which lines there are.
         typer.echo(decision)
     # A rule's note on a line (main-content's probability) shows beside "keep", or beside the
