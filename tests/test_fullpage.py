@@ -42,8 +42,10 @@ def test_dump_menu_and_footer_go_and_article_stays(cleaner):
     result = cleaner.clean_text((FULLPAGE / "dumps" / "en_riverside_page1.txt").read_text(encoding="utf-8"))
     lines = result.text.split("\n")
     # This page has no title line for the headline to repeat, so nothing anchors the headline:
-    # it stays only if the trees give it keep_probability, and the current trees give it 0.35.
-    assert lines[0].startswith("The town council voted on Tuesday to build a footbridge")
+    # it stays only if the trees give it keep_probability (the trees of both development sets do;
+    # those of the 990 pages alone gave it 0.35).
+    assert lines[0] == "Council approves new footbridge over the river"
+    assert lines[2].startswith("The town council voted on Tuesday to build a footbridge")
     assert "Construction is due to start next spring and should take eighteen months, the council's planning office said." in lines
     for chrome in ("Skip to content", "Obituaries", "Most read", "Privacy policy", "Library reopens after renovation"):
         assert chrome not in lines
@@ -302,6 +304,27 @@ def test_the_bundled_line_model_reads_only_features_main_content_computes():
     assert all(0.0 < model.probability(row) < 1.0 for row in rows)
 
 
+def test_line_features_tell_prices_code_and_specification_rows_and_the_page_profile_is_one_for_all_lines():
+    # What carries across sites and languages for pages that are not articles: a product page's
+    # prices and "Label: value" rows, documentation's code, a grid's repeated line shapes.
+    from cleaner.fullpage.features import context_rows
+    from cleaner.fullpage.maincontent import MainContentSettings, judge
+
+    menu = ["Home", "Shop", "Sale", "Brands", "Gifts", "Journal", "About", "Stores", "Contact", "Help"]
+    body = ["Trail Runner 2 waterproof shoe", "$129.00", "Weight: 310 g", "Drop: 8 mm",
+            "A light trail shoe with a grippy sole for wet rock, built to last a season of long runs.",
+            "pip install trail-runner", "shoes = load(path)", "Size 42", "Size 43", "Size 44"]
+    footer = ["Privacy", "Terms", "Cookies", "Careers", "Press"]
+    verdict = judge(menu + body + footer, MainContentSettings(line_model=""))
+    rows = {text: row for text, row in zip(verdict.page.texts, context_rows(verdict.page))}
+    assert rows["$129.00"]["price"] == 1.0 and rows["Weight: 310 g"]["price"] == 0.0
+    assert rows["Weight: 310 g"]["kv"] == 1.0 and rows["Home"]["kv"] == 0.0
+    assert rows["shoes = load(path)"]["code"] == 1.0 and rows["Trail Runner 2 waterproof shoe"]["code"] == 0.0
+    assert rows["Size 43"]["shape_repeat"] > rows["Home"]["shape_repeat"] == 0.0  # "Size 0" three times
+    profiles = {tuple(v for k, v in sorted(row.items()) if k.startswith("pg_")) for row in rows.values()}
+    assert len(profiles) == 1 and rows["Home"]["pg_price"] == 1 / 25
+
+
 def test_word_evidence_describes_a_line_and_its_neighbours():
     from cleaner.fullpage.features import evidence_rows
 
@@ -331,7 +354,7 @@ def test_the_bundled_word_evidence_points_the_right_way():
 
     evidence = LineModel.from_file(MODEL).word_evidence
     assert evidence["newsletter"] > 1 and evidence["kommentare"] > 1 and evidence["impressum"] > 1
-    assert evidence["dass"] < -0.5 and evidence["however"] < -1 and evidence["which"] < -1
+    assert evidence["dass"] < 0 and evidence["however"] < -1 and evidence["which"] < -0.5
 
 
 def test_a_dump_whose_menus_the_rules_miss_is_recognised_by_the_line_model(tmp_path):
@@ -354,6 +377,7 @@ def test_training_counts_a_short_line_as_extracted_only_when_it_is_a_whole_extra
 
     spec = importlib.util.spec_from_file_location("train_line_model", FULLPAGE.parent.parent / "tools" / "train_line_model.py")
     tool = importlib.util.module_from_spec(spec)
+    sys.modules["train_line_model"] = tool  # its dataclasses look their module up while they are made
     spec.loader.exec_module(tool)
     extracted = "Share\nThe council met at home on Monday to discuss the budget for the coming year.\n" * 3
     texts = ["Home", "Share", "The council met at home on Monday to discuss the budget for the coming year.", "Imprint"]

@@ -39,6 +39,18 @@ _NEIGHBOUR_STEPS = (-2, -1, 1, 2)
 _FAR = 30  # distances (in lines) beyond this count as this
 _STRONG_EVIDENCE = 1.5  # a word this much likelier in boilerplate (log-odds) counts as a strong sign
 _EVIDENCE_STEPS = (-2, -1, 1, 2)
+_WIDE = 12  # lines each side that make a line's wider surroundings (a section of the page)
+# A price: a currency sign or code beside a number ("$37.00", "19,99 €", "EUR 120", "£5").
+_PRICE = regex.compile(r"[$€£¥₹]\s?\d|\d[\d.,]*\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD)\b)|\b(?:USD|EUR|GBP|CHF)\s?\d")
+# Code: brackets, operators and the punctuation of program text.
+_CODE_CHARS = regex.compile(r"[{}()\[\];=<>_/\\#$`|&*+]")
+_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:[$>#]\s|//|/\*|\w+\s*=[^=]|\w+(?:\.\w+)*\(.*\)\s*[;:]?\s*$)")
+# A specification or form row: a short label, a colon, a value ("Weight: 2.4 kg", "Posted: 3 May").
+_KEY_VALUE = regex.compile(r"^[^:.!?]{1,30}:\s+\S")
+_UPPER = regex.compile(r"\p{Lu}")
+_LETTER = regex.compile(r"\p{L}")
+_PUNCT = regex.compile(r"[^\p{L}\p{N}\s]")
+_DIGIT_RUN = regex.compile(r"\d+")
 
 
 @dataclass
@@ -88,6 +100,68 @@ def evidence_rows(texts: list[str], evidence: Mapping[str, float]) -> list[dict[
     return own
 
 
+def line_shape(text: str) -> str:
+    """The line with its numbers blanked: a product grid's "$22.00" and "$37.00", a thread's
+    "3 replies" and "12 replies" have one shape.
+
+    >>> line_shape("Posted 3 days ago") == line_shape("Posted 12 days ago")
+    True
+    """
+    return _DIGIT_RUN.sub("0", text.casefold())
+
+
+def _distances(flags: list[bool], far: int) -> tuple[list[int], list[int]]:
+    """For each position, how many lines back and ahead the nearest true flag is (`far` if none)."""
+    n = len(flags)
+    back, ahead = [far] * n, [far] * n
+    last = None
+    for i in range(n):
+        if last is not None:
+            back[i] = min(far, i - last)
+        if flags[i]:
+            last = i
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None:
+            ahead[i] = min(far, last - i)
+        if flags[i]:
+            last = i
+    return back, ahead
+
+
+def _window_sums(values: list[float], radius: int) -> list[float]:
+    """For each position, the sum of values within `radius` positions either side (itself included)."""
+    prefix = [0.0]
+    for v in values:
+        prefix.append(prefix[-1] + v)
+    n = len(values)
+    return [prefix[min(n, i + radius + 1)] - prefix[max(0, i - radius)] for i in range(n)]
+
+
+def page_profile(page: PageLines) -> dict[str, float]:
+    """What kind of page this is, from its lines alone: the same numbers for every line of it.
+    An article is a block of prose; a product page has prices and specification rows; a forum
+    thread dates and short replies between the prose; documentation code; a listing or a shop's
+    category page the same shapes again and again."""
+    lf, n = page.features, max(1, len(page.texts))
+    chars = sum(f.length for f in lf) or 1
+    shapes = Counter(line_shape(f.text) for f in lf)
+    return {
+        "pg_good": sum(f.length for f, g in zip(lf, page.good) if g) / chars,
+        "pg_menu": sum(page.menu) / n,
+        "pg_price": sum(bool(_PRICE.search(f.text)) for f in lf) / n,
+        "pg_digits": sum(bool(_DIGIT.search(f.text)) for f in lf) / n,
+        "pg_time": sum(bool(_TIME_OR_DATE.search(f.text)) for f in lf) / n,
+        "pg_code": sum(bool(_CODE_LINE.search(f.text)) for f in lf) / n,
+        "pg_kv": sum(bool(_KEY_VALUE.search(f.text)) for f in lf) / n,
+        "pg_question": sum(f.text.endswith("?") for f in lf) / n,
+        "pg_shapes": sum(count for count in shapes.values() if count > 1) / n,
+        "pg_sentences": sum(f.sentence for f in lf) / n,
+        "pg_span": (page.span[1] - page.span[0]) / n,
+        "pg_chars": math.log1p(chars),
+    }
+
+
 def context_rows(page: PageLines, evidence: Mapping[str, float] | None = None) -> list[dict[str, float]]:
     """One row of named numbers per line (the word-evidence features too when a table is given)."""
     texts, lf, n = page.texts, page.features, len(page.texts)
@@ -119,6 +193,21 @@ def context_rows(page: PageLines, evidence: Mapping[str, float] | None = None) -
         return 0.0, 0.0, 0.0, 0.0, 0.0
 
     heading = page.heading
+    profile = page_profile(page)
+    shape_of = [line_shape(f.text) for f in lf]
+    shapes = Counter(shape_of)
+    good_back, good_ahead = _distances(page.good, _FAR)
+    good_near = _window_sums([float(g) for g in page.good], _WIDE)
+    good_chars_near = _window_sums([float(c) for c in good_chars], _WIDE)
+    menu_near = _window_sums([float(m) for m in page.menu], _WIDE)
+    sentence_near = _window_sums([float(f.sentence) for f in lf], _WIDE)
+    first_good = page.good.index(True) if any(page.good) else n
+    last_good = n - 1 - page.good[::-1].index(True) if any(page.good) else -1
+    block_good: dict[int, float] = Counter()
+    block_chars: dict[int, float] = Counter()
+    for i, f in enumerate(lf):
+        block_good[block_of[i]] += page.good[i]
+        block_chars[block_of[i]] += f.length
     rows = []
     for i, f in enumerate(lf):
         text = f.text
@@ -155,6 +244,22 @@ def context_rows(page: PageLines, evidence: Mapping[str, float] | None = None) -
             "truncated": float(text.endswith(("...", "…"))),
             "time": float(bool(_TIME_OR_DATE.search(text))),
             "question": float(text.endswith("?")),
+            "price": float(bool(_PRICE.search(text))),
+            "code": float(bool(_CODE_LINE.search(text))),
+            "code_chars": len(_CODE_CHARS.findall(text)) / max(1, len(text)),
+            "kv": float(bool(_KEY_VALUE.search(text))),
+            "upper": len(_UPPER.findall(text)) / max(1, len(_LETTER.findall(text))),
+            "punct": len(_PUNCT.findall(text)) / max(1, len(text)),
+            "shape_repeat": math.log(shapes[shape_of[i]]),
+            "good_back": good_back[i] / _FAR, "good_ahead": good_ahead[i] / _FAR,
+            "w12_good": good_near[i] / (2 * _WIDE + 1), "w12_menu": menu_near[i] / (2 * _WIDE + 1),
+            "w12_sent": sentence_near[i] / (2 * _WIDE + 1),
+            "w12_chars": good_chars_near[i] / total_good,
+            "before_first_good": _clip(first_good - i) if i < first_good else 0.0,
+            "after_last_good": _clip(i - last_good) if i > last_good else 0.0,
+            "block_good": block_good[block_of[i]] / block_size[block_of[i]],
+            "block_chars": math.log1p(block_chars[block_of[i]]),
+            **profile,
         }
         for step in _NEIGHBOUR_STEPS:
             for name, value in zip(_NEIGHBOUR_FEATURES, neighbour(i + step)):
@@ -172,7 +277,11 @@ FEATURES = frozenset((
     "repeat", "gap_before", "gap_after", "bsize", "rel", "cjk", "n", "has_heading", "after_heading",
     "is_heading", "dist_heading", "c_good", "c_bad", "in_span", "before_span", "d_start", "d_end",
     "good_before", "good_after", "w_good", "w_menu", "w_len", "w_sw", "title_overlap", "cohesion",
-    "truncated", "time", "question",
+    "truncated", "time", "question", "price", "code", "code_chars", "kv", "upper", "punct", "shape_repeat",
+    "good_back", "good_ahead", "w12_good", "w12_menu", "w12_sent", "w12_chars", "before_first_good",
+    "after_last_good", "block_good", "block_chars",
+    "pg_good", "pg_menu", "pg_price", "pg_digits", "pg_time", "pg_code", "pg_kv", "pg_question", "pg_shapes",
+    "pg_sentences", "pg_span", "pg_chars",
     *(f"{name}{step:+d}" for step in _NEIGHBOUR_STEPS for name in _NEIGHBOUR_FEATURES),
     "ev_max", "ev_min", "ev_mean", "ev_known", "ev_strong", *(f"ev_mean{step:+d}" for step in _EVIDENCE_STEPS),
 ))
