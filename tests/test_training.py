@@ -66,3 +66,19 @@ def test_training_twice_on_the_same_pages_writes_the_same_model_file(tmp_path):
     data = json.loads(outputs[0])
     model = LineModel(data["features"], data["baseline"], data["trees"], word_evidence=data["word_evidence"])
     assert len(model.trees) == 12 and model.word_evidence
+
+
+def test_removal_costs_put_each_rules_lines_back_and_score_the_page_again():
+    wcxb_data = _tool("wcxb_data")
+    costs = _tool("removal_costs").removal_costs
+    pages = {"1": wcxb_data.WcxbPage("1", "https://a.example/x", "collection", "Red shoes\nBlue shoes\nGreen hats", "")}
+    records = [{"id": "1", "text": "Red shoes",
+                "removed": [{"rule": "related-title-run", "text": "Blue shoes"}, {"rule": "related-title-run", "text": "Green hats"},
+                            {"rule": "legal-links", "text": "Privacy policy"}]},
+               {"id": "unknown", "text": "", "removed": []}]
+    change, types, fired = costs(records, pages)
+    assert types == {"collection": 1} and fired[("collection", "legal-links")] == 1
+    # Putting the two titles back makes the page perfect (F1 1.0 from 0.5): the rule cost 0.5.
+    assert round(change[("collection", "related-title-run")], 6) == -0.5
+    # Putting "Privacy policy" back adds two wrong words: the rule gained what they would cost.
+    assert change[("collection", "legal-links")] > 0
