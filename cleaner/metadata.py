@@ -1,17 +1,12 @@
 """Metadata detected from the clean text: language, title, word count."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from langdetect import DetectorFactory
-from langdetect.detector_factory import PROFILES_DIRECTORY
-from langdetect.lang_detect_exception import LangDetectException
-
 from cleaner.document import Line
+from cleaner.text.language import LanguageProfiles, default_profiles, probabilities
 from cleaner.text.stats import word_count
 
 # langdetect samples at random; a fixed seed makes the same text give the same answer every run.
-DetectorFactory.seed = 0
+LANGUAGE_SEED = 0
 # langdetect averages several random trials (7 by default). On the 990 trafilatura-extracted
 # dev-set pages, 5 trials on the sample below agree with the default detection on the whole
 # text exactly as often as 7 trials do (984 of 986 pages with text) at 3/4 of the cost.
@@ -32,13 +27,9 @@ def _language_sample(text: str) -> str:
     return " ".join((text[:third], text[middle - third // 2: middle + third // 2], text[-third:]))
 
 
-@lru_cache(maxsize=1)
-def language_profiles() -> DetectorFactory:
-    """langdetect's language profiles, loaded once per process (what `langdetect.detect` does
-    with its module-level factory)."""
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    return factory
+def language_profiles() -> LanguageProfiles:
+    """langdetect's language profiles, loaded once per process (text/language.py)."""
+    return default_profiles()
 
 
 def detect_language(text: str) -> str | None:
@@ -49,16 +40,10 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("12345 --- !!!") is None
     True
     """
-    detector = language_profiles().create()
-    detector.n_trial = LANGUAGE_TRIALS
-    detector.append(_language_sample(text))
-    try:
-        guesses = detector.get_probabilities()
-    except LangDetectException:
-        return None
+    guesses = probabilities(_language_sample(text), language_profiles(), trials=LANGUAGE_TRIALS, seed=LANGUAGE_SEED)
     if not guesses:
-        return None
-    return guesses[0].lang.split("-")[0]
+        return None  # no n-gram of any language in the text
+    return guesses[0][0].split("-")[0]
 
 
 def first_line_title(lines: list[Line], max_words: int = 20) -> str | None:
