@@ -22,6 +22,7 @@ from cleaner.repair import repair_text
 from cleaner.rules.kinds.base import Context
 from cleaner.rules.load import resolve_rulesets
 from cleaner.rules.model import RuleSet
+from cleaner.rules.prefilter import LiteralPrefilter
 from cleaner.text.markdown import Shape, markdown_text
 from cleaner.text.stats import word_count
 
@@ -96,6 +97,22 @@ class Cleaner:
         # HTML: keep, page by page, the extraction html/select.py's models judge best (the main one
         # or a cheap alternative); False always keeps the main one, which is faster.
         self.select_extraction = select_extraction
+        self._prefilter: tuple | None = None  # (ids of the rule sets it is for, the prefilter, the rule sets)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_prefilter"] = None  # rebuilt where it is used (a spawned worker)
+        return state
+
+    def prefilter(self) -> LiteralPrefilter:
+        """One literal scan of a line tells which of the rules' patterns could match it
+        (rules/prefilter.py); built once, for every rule of every rule set."""
+        rulesets = tuple(self.rulesets)
+        if self._prefilter is None or self._prefilter[0] != tuple(map(id, rulesets)):
+            patterns = [((rule, name), pattern) for ruleset in rulesets for rule in ruleset.rules
+                        for name, pattern in rule.patterns.items()]
+            self._prefilter = (tuple(map(id, rulesets)), LiteralPrefilter(patterns), rulesets)
+        return self._prefilter[1]
 
     def applicable(self, text: str, url: str | None = None, path: str | None = None) -> list[tuple[RuleSet, str]]:
         """The rule sets that apply to a (repaired) document, each with the reason."""
@@ -135,6 +152,8 @@ class Cleaner:
             warning = run_together_warning(lines)
             if warning:
                 ctx.warnings.append(warning)
+        if ctx.prefilter is None:
+            ctx.prefilter = self.prefilter()
         chrome = chrome if chrome is not None else self.chrome
         if chrome:
             chrome.drop(lines, ctx, url=url, path=path)

@@ -41,6 +41,9 @@ class Context:
     # Why a rule judged a line as it did, by line number, for `cleaner explain` (main-content's
     # trees give each line of a dump a probability).
     notes: dict[int, tuple[str, str]] = field(default_factory=dict)  # line number -> (rule id, note)
+    # Which rule patterns could match a line, from one scan of it (rules/prefilter.py); None: ask
+    # every pattern.
+    prefilter: Any = None
 
     def remember(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:
@@ -180,6 +183,9 @@ class Rule:
         return self.page_types is None or page_type is None or page_type in self.page_types
 
     def search(self, name: str, text: str, ctx: Context) -> regex.Match[str] | None:
+        prefilter = ctx.prefilter
+        if prefilter is not None and not prefilter.may_match((self, name), text):
+            return None  # the line holds none of the words every match of this pattern contains
         try:
             return self.patterns[name].search(text, timeout=ctx.pattern_timeout)
         except TimeoutError:

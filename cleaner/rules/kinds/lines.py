@@ -13,7 +13,7 @@ from cleaner.rules.kinds.base import (Context, PatternTimeout, Rule, Settings, i
 from cleaner.text.dates import to_iso_date
 
 
-def _within_word_limits(rule: Rule, line: Line) -> bool:
+def within_word_limits(rule: Rule, line: Line) -> bool:
     low, high = rule.settings.min_words, rule.settings.max_words
     if low == 0 and high == 10_000:  # the defaults of min_words_setting and max_words_setting
         return True  # no limits set: do not count
@@ -51,7 +51,7 @@ class CaptureRule(Rule):
             candidates = candidates[: self.settings.first_lines]
         changed = False
         for line in candidates:
-            if not _within_word_limits(self, line):
+            if not within_word_limits(self, line):
                 continue
             match = self.search("pattern", line.text, ctx)
             if not match:
@@ -91,7 +91,7 @@ class DropLineRule(Rule):
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
         for line in kept_lines(lines):
-            if _within_word_limits(self, line) and self.search("pattern", line.text, ctx):
+            if within_word_limits(self, line) and self.search("pattern", line.text, ctx):
                 ctx.drop(line, self.id)
                 changed = True
         return changed
