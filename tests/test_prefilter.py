@@ -1,4 +1,4 @@
-"""The literal prefilter (rules/prefilter.py) never hides a match: whenever a pattern matches a
+"""The literal prefilter (cleaner/rules/prefilter.py) never hides a match: whenever a pattern matches a
 line, the prefilter names the pattern as a candidate for that line. Checked on the bundled rules'
 own examples, on random patterns against random lines, and on the case folding it relies on."""
 from __future__ import annotations
