@@ -3,7 +3,8 @@
 `python ../shared/tools/wcxb.py html` runs the shipped models, which were trained on these very
 pages: its figure is in-sample and flatters them. This script gives the figure a page of an unseen
 site would get: each page's extraction is the one the selector chose when trained without the
-page's site (tools/train_output_selector.py --predictions), and its page type the one the page-type
+page's site (tools/train_output_selector.py --predictions; pages taken for articles keep the main
+one), and its page type the one the page-type
 model gave when trained without it (tools/train_page_type.py --probabilities); the rest of the
 pipeline (repair, the bundled rules with their type restrictions) runs as shipped. Scored with the
 scorer's own function, per page type, beside the main extraction alone and trafilatura.extract.
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.document import PAGE_TYPES  # noqa: E402
-from cleaner.html.select import MAIN  # noqa: E402
+from cleaner.html.select import MAIN, worth_choosing  # noqa: E402
 from cleaner.pagetype import PageType  # noqa: E402
 from train_output_selector import DEFAULT_DATA, extractions, read_pages, scorer  # noqa: E402
 
@@ -94,7 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     for n, (k, page) in enumerate(pages.items(), 1):
         detected = page_type(probabilities["html: HTML, URL"][k])
         main_only[k] = f1(cleaned(outputs[k][MAIN], page, detected, True), page["reference"])
-        selected[k] = f1(cleaned(outputs[k][selections[k]], page, detected, True), page["reference"])
+        # Articles keep the main extraction (select.worth_choosing), by their out-of-fold type.
+        choice = selections[k] if worth_choosing(None, detected.probabilities["article"]) else MAIN
+        selected[k] = f1(cleaned(outputs[k][choice], page, detected, True), page["reference"])
         if n % 250 == 0:
             print(f"  {n}/{len(pages)}", file=sys.stderr, flush=True)
     rows = [("main extraction, then the rules (page types CV)", main_only),

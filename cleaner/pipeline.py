@@ -77,14 +77,14 @@ class Cleaner:
     With `markdown`, the clean text is Markdown (headings, lists, tables, code; text/markdown.py)
     and the metadata says "markup": "markdown"; `links` adds an HTML page's links to it. The rules
     see the same plain lines either way.
-    `select_extraction=False` keeps trafilatura's main extraction of every HTML page instead of
-    choosing per page between it and cheaper alternatives (html/select.py): faster, a little worse.
+    `select_extraction=True`: an HTML page that is not an article keeps the extraction html/select.py's
+    models judge best for it (trafilatura's main one or a cheap alternative), at about twice the cost.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
                  rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
                  chrome: LearnedChrome | None = None, spans: bool = False, markdown: bool = False,
-                 links: bool = False, select_extraction: bool = True):
+                 links: bool = False, select_extraction: bool = False):
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
         self.pattern_timeout = pattern_timeout
         self.chrome = chrome
@@ -94,8 +94,8 @@ class Cleaner:
         # review page shows. Set on the cleaner so worker processes receive it with the rules.
         self.record_lines = False
         self.markdown, self.links = markdown, links
-        # HTML: keep, page by page, the extraction html/select.py's models judge best (the main one
-        # or a cheap alternative); False always keeps the main one, which is faster.
+        # HTML: choose, page by page, among extractions (html/select.py); off by default: on the
+        # news dev set it lets boilerplate back in (docs/html.md).
         self.select_extraction = select_extraction
         self._prefilter: tuple | None = None  # (ids of the rule sets it is for, the prefilter, the rule sets)
 

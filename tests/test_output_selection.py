@@ -34,7 +34,7 @@ def constant_selector(gains: dict[str, float], margin: float = 0.02) -> OutputSe
 
 def test_every_record_has_a_page_type_and_html_records_their_extraction(tmp_path):
     out = tmp_path / "out.jsonl"
-    run = cleaner_cli("clean", str(PAGES), "-f", "jsonl", "-o", str(out))
+    run = cleaner_cli("clean", str(PAGES), "-f", "jsonl", "-o", str(out), "--select-extraction")
     assert run.returncode == 0, run.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == len(list(PAGES.glob("*.html"))) + len(list(PAGES.glob("*.txt")))
@@ -57,12 +57,24 @@ def test_report_counts_documents_per_page_type(tmp_path):
     assert all(counts[name] >= 1 for name in PAGE_TYPES)  # each HTML fixture is of its own type
 
 
-def test_explain_says_the_page_type_why_and_the_extraction():
+def test_explain_says_the_page_type_and_why_first():
     run = cleaner_cli("explain", str(PAGES / "product.html"))
     assert run.returncode == 0, run.stderr
     first, second = run.stdout.splitlines()[:2]
     assert first.startswith("page type: product (") and "JSON-LD Product" in first
-    assert second.startswith("extraction: ") and "predicted gain over main" in second
+    assert second.startswith(("  keep", "- "))  # the lines follow: no extraction was chosen by default
+
+
+def test_with_selection_a_page_that_is_not_an_article_gets_predicted_gains():
+    result = Cleaner(select_extraction=True).clean_html((PAGES / "product.html").read_text(encoding="utf-8"))
+    assert result.metadata["extraction"] in (MAIN, *ALTERNATIVES)
+    assert result.decisions[1].startswith("extraction: ") and "predicted gain over main" in result.decisions[1]
+
+
+def test_with_selection_an_article_keeps_the_main_extraction():
+    result = Cleaner(select_extraction=True).clean_html((PAGES / "article.html").read_text(encoding="utf-8"))
+    assert result.metadata["page_type"] == "article" and result.metadata["extraction"] == MAIN
+    assert result.decisions[1] == "extraction: main (an article: no alternative tried)"
 
 
 def test_a_given_page_type_is_kept_and_not_detected():
@@ -71,11 +83,11 @@ def test_a_given_page_type_is_kept_and_not_detected():
     assert not any(d.startswith("page type:") for d in result.decisions)
 
 
-def test_single_extraction_keeps_the_main_one():
+def test_by_default_the_main_extraction_is_kept_and_not_recorded():
     html = (PAGES / "listing.html").read_text(encoding="utf-8")
-    fast = Cleaner(select_extraction=False).clean_html(html)
-    assert "extraction" not in fast.metadata
-    assert fast.metadata["page_type"] == "listing"
+    default = Cleaner().clean_html(html)
+    assert "extraction" not in default.metadata and len(default.decisions) == 1
+    assert default.metadata["page_type"] == "listing"
 
 
 def test_the_selector_keeps_the_alternative_with_the_largest_gain_above_the_margin():

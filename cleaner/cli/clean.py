@@ -195,11 +195,12 @@ def clean(
         False, "--links",
         help="With --markup markdown: keep an HTML page's links as inline Markdown links (a second extraction "
              "of each page, which takes about twice as long)."),
-    single_extraction: bool = typer.Option(
-        False, "--single-extraction",
-        help="HTML: always keep trafilatura's main extraction instead of choosing, page by page, between it and "
-             "three cheaper alternatives by a learned model (metadata.extraction). About twice as fast on HTML, "
-             "somewhat less accurate on pages that are not articles (docs/benchmarks.md)."),
+    select_extraction: bool = typer.Option(
+        False, "--select-extraction",
+        help="HTML: for pages that are not articles, choose between trafilatura's main extraction and three "
+             "cheaper alternatives by a learned model (metadata.extraction). Better on forums, listings and "
+             "service pages of the WCXB set, worse on the news dev set; about twice the extraction time "
+             "(docs/html.md)."),
     doc_timeout: Optional[float] = typer.Option(
         None, "--doc-timeout", min=0.0, metavar="SECONDS",
         help=f"A document whose cleaning takes longer becomes an error record and the worker process cleaning "
@@ -239,7 +240,7 @@ def clean(
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
     cleaner.markdown, cleaner.links = markup == Markup.markdown, links
-    cleaner.select_extraction = not single_extraction
+    cleaner.select_extraction = select_extraction
     rule_report = RuleReport(rule.id for rs in cleaner.rulesets for rule in rs.rules) if report else None
     if review is not None and (engine == Engine.dask or resume):
         fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "

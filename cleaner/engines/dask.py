@@ -93,7 +93,7 @@ class CleanerSpec:
     spans: bool = False
     markdown: bool = False  # --markup markdown, and --links with it
     links: bool = False
-    select_extraction: bool = True  # False: --single-extraction
+    select_extraction: bool = False  # --select-extraction
 
     @classmethod
     def of(cls, cleaner: Cleaner) -> "CleanerSpec":
@@ -101,7 +101,7 @@ class CleanerSpec:
         # same lines as the local engine.
         payload = pickle.dumps((cleaner.rulesets, cleaner.chrome), protocol=pickle.HIGHEST_PROTOCOL)
         options = (b"spans" if cleaner.spans else b"") + (b"markdown" if cleaner.markdown else b"") + \
-            (b"links" if cleaner.links else b"") + (b"" if cleaner.select_extraction else b"single-extraction")
+            (b"links" if cleaner.links else b"") + (b"select-extraction" if cleaner.select_extraction else b"")
         digest = hashlib.sha256(payload + options).hexdigest()
         return cls(digest, payload, cleaner.pattern_timeout, cleaner.spans, cleaner.markdown, cleaner.links,
                    cleaner.select_extraction)

@@ -10,7 +10,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from cleaner.html.pagemeta import page_metadata
-from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector
+from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector, worth_choosing
 from cleaner.html.structure import page_shapes
 from cleaner.pagetype import PageType, classify_html
 from cleaner.text.markdown import Shape
@@ -58,8 +58,9 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
                  links: bool = False) -> ExtractedPage:
     """Main text of a page (one paragraph a line) and what the page says about itself. The page
     type is detected from the tree unless `page_type` (document.PAGE_TYPES) is given; it decides how
-    far the date search goes. With `select`, the text is the extraction select.py's models judge
-    best for this page (the main one or a cheap alternative); without, always the main one (faster).
+    far the date search goes. With `select`, the text of a page that is not an article is the
+    extraction select.py's models judge best for it (the main one or a cheap alternative); without,
+    and for articles, always the main one.
     With `markdown`, also each line's shape (heading, list item, table row, code: html/structure.py)
     when the main extraction is kept (an alternative's lines get the shapes their text shows);
     with `links` too, the shapes carry the links as inline Markdown links, from a second extraction
@@ -76,9 +77,12 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     document = trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
     text = (document.text if document is not None else "") or ""
     selection = None
-    if select:
+    article_probability = detected.probabilities.get("article", 0.0) if detected is not None else None
+    if select and worth_choosing(page_type, article_probability):
         selection = output_selector().choose(text, alternative_outputs(tree, url, prune_xpath))
         text = selection.text
+    elif select:
+        selection = Selection(MAIN, text, {})  # an article: the main extraction, no alternative tried
     if not text.strip():
         raise ExtractionError("no main text found in the HTML page")
     shapes = None

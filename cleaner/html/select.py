@@ -12,6 +12,9 @@ read by cleaner/trees.py) predicts its word-F1 gain over the main extraction fro
 statistics; the page keeps the alternative with the largest predicted gain when it is above the
 model's margin, else the main extraction. tools/train_output_selector.py trains the models on the
 WCXB development pages and reports their figures cross-validated by site (docs/benchmarks.md).
+
+It is off by default (`cleaner clean --select-extraction`, `Cleaner(select_extraction=True)`): it
+gains on the WCXB pages of sites it never saw but loses on the held-out 990-page news set.
 """
 from __future__ import annotations
 
@@ -38,6 +41,22 @@ MODEL_FILE = Path(__file__).resolve().parent / "selector.model.json"
 FORMAT = "cleaner-output-selector/1"
 
 _WORD = regex.compile(r"\w+")
+
+
+# Articles keep the main extraction: it is what trafilatura is built for, and on the 990-page news
+# development set (segments of boilerplate annotated, not only the article's words) choosing on
+# every page let comments and teaser lists back in (F 0.942 -> 0.928; 0.937 with articles left out),
+# while on the WCXB pages it gained mostly on forums, listings and service pages.
+ARTICLE_PROBABILITY_LIMIT = 0.5
+
+
+def worth_choosing(page_type: str | None, article_probability: float | None) -> bool:
+    """Whether to choose among the extractions for a page of this type: not for articles (a type
+    given as "article", or a detected type with an article probability of ARTICLE_PROBABILITY_LIMIT
+    or more)."""
+    if article_probability is not None:
+        return article_probability < ARTICLE_PROBABILITY_LIMIT
+    return page_type != "article"
 
 
 def alternative_outputs(tree: etree._Element, url: str | None, prune_xpath: list[str] | None = None) -> dict[str, str]:
@@ -88,7 +107,7 @@ class Selection:
 
     def describe(self) -> str:
         gains = ", ".join(f"{name} {gain:+.3f}" for name, gain in self.gains.items())
-        return f"{self.name} (predicted gain over main: {gains})" if gains else self.name
+        return f"{self.name} (predicted gain over main: {gains})" if gains else f"{self.name} (an article: no alternative tried)"
 
 
 class OutputSelector:
