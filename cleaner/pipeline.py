@@ -143,7 +143,9 @@ class Cleaner:
             detected = classify_text(repaired, url)
         type_name = detected.name if detected is not None else page_type
         # Type-restricted rules trust a detected type only when it is sure enough (a given type always).
-        rules_type = type_name if detected is None or trusted_for_rules(detected, from_html or url is not None) else None
+        # A PageType passed in was read from the HTML page (clean_html); one detected here, from the text.
+        read_beyond_text = isinstance(page_type, PageType) or url is not None
+        rules_type = type_name if detected is None or trusted_for_rules(detected, read_beyond_text) else None
         lines = split_lines(repaired)
         applicable = self.applicable(repaired, url, path)
         ctx = context if context is not None else Context()
