@@ -31,7 +31,8 @@ from cleaner import Cleaner  # noqa: E402
 from cleaner.document import PAGE_TYPES  # noqa: E402
 from cleaner.html.select import MAIN, worth_choosing  # noqa: E402
 from cleaner.pagetype import PageType  # noqa: E402
-from train_output_selector import DEFAULT_DATA, extractions, read_pages, scorer  # noqa: E402
+from train_output_selector import DEFAULT_DATA, extractions, scorer  # noqa: E402
+from train_page_type import read_pages  # noqa: E402
 
 
 def page_type(probabilities: dict[str, float]) -> PageType:

@@ -22,18 +22,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tarfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))  # train_page_type's archive reader, also when loaded by path (tests)
 
 from cleaner.document import PAGE_TYPES  # noqa: E402
 from cleaner.html.extract import main_extraction  # noqa: E402
 from cleaner.html.select import ALTERNATIVES, MAIN, OutputSelector, alternative_outputs, selector_features  # noqa: E402
 from cleaner.pagetype.features_url import registered_domain  # noqa: E402
 from cleaner.trees import BoostedTrees, dump_model  # noqa: E402
+from train_page_type import read_pages  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "wcxb-dev"
 TREES = dict(max_depth=3, n_estimators=150, learning_rate=0.05, subsample=0.8, random_state=0)
@@ -51,33 +52,6 @@ def scorer():
     import wcxb  # noqa: PLC0415
 
     return lambda text, reference: wcxb.prf(text, reference)[2]
-
-
-def read_pages(data: Path, limit: int = 0) -> dict[str, dict]:
-    """{id: {url, type, reference, html}} from the archive, in id order (with `limit`, the first
-    `limit` pages of each type)."""
-    truth: dict[str, dict] = {}
-    html: dict[str, bytes] = {}
-    with tarfile.open(data / "wcxb-dev.tar.xz") as archive:
-        for member in archive:
-            if not member.isfile():
-                continue
-            name = Path(member.name)
-            if name.parent.name == "ground-truth" and name.suffix == ".json":
-                record = json.loads(archive.extractfile(member).read())
-                kind = ((record.get("_internal") or {}).get("page_type") or {})
-                kind = kind.get("primary", "article") if isinstance(kind, dict) else (kind or "article")
-                truth[name.stem] = {"url": record.get("url") or "",
-                                    "type": "collection" if kind == "category" else kind,
-                                    "reference": (record.get("ground_truth") or {}).get("main_content") or ""}
-            elif name.parent.name == "html" and name.suffix == ".html":
-                html[name.stem] = archive.extractfile(member).read()
-    ids = sorted(k for k in truth if k in html)
-    if limit:
-        taken: dict[str, int] = {}
-        ids = [k for k in ids if taken.setdefault(truth[k]["type"], 0) < limit
-               and not taken.update({truth[k]["type"]: taken[truth[k]["type"]] + 1})]
-    return {k: {**truth[k], "html": html[k].decode("utf-8", "replace")} for k in ids}
 
 
 def extractions(pages: dict[str, dict], cache: Path | None) -> dict[str, dict[str, str]]:

@@ -46,8 +46,9 @@ FOLDS = 5
 
 
 def read_pages(data: Path, limit: int = 0) -> dict[str, dict]:
-    """{id: {url, type, html}} from the archive, in id order (with `limit`, the first `limit` pages of
-    each type)."""
+    """{id: {url, type, reference, html}} from the archive, in id order (with `limit`, the first `limit`
+    pages of each type); `reference` is the hand-written main content (train_output_selector.py scores
+    against it)."""
     truth: dict[str, dict] = {}
     html: dict[str, bytes] = {}
     with tarfile.open(data / "wcxb-dev.tar.xz") as archive:
@@ -60,7 +61,8 @@ def read_pages(data: Path, limit: int = 0) -> dict[str, dict]:
                 kind = ((record.get("_internal") or {}).get("page_type") or {})
                 kind = kind.get("primary", "article") if isinstance(kind, dict) else (kind or "article")
                 truth[name.stem] = {"url": record.get("url") or "",
-                                    "type": "collection" if kind == "category" else kind}
+                                    "type": "collection" if kind == "category" else kind,
+                                    "reference": (record.get("ground_truth") or {}).get("main_content") or ""}
             elif name.parent.name == "html" and name.suffix == ".html":
                 html[name.stem] = archive.extractfile(member).read()
     ids = sorted(k for k in truth if k in html)

@@ -74,7 +74,7 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     # Metadata next: extraction prunes the tree it works on (it works on a copy of ours).
     metadata = page_metadata(tree, url, page_type or detected.name)
     url = url or metadata.get("url")
-    document = trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
+    document = _main_document(tree, url, prune_xpath)
     text = (document.text if document is not None else "") or ""
     selection = None
     article_probability = detected.probabilities.get("article", 0.0) if detected is not None else None
@@ -100,9 +100,14 @@ def main_extraction(tree: etree._Element, url: str | None, prune_xpath: list[str
     """trafilatura's main text of the page, as extract_html takes it (balanced, comments and their
     replies left out, tables kept): the best single setting on pages of every type. The tree is not
     modified. (The selector's training tool extracts with this.)"""
-    document = trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
+    document = _main_document(tree, url, prune_xpath)
     return (document.text if document is not None else "") or ""
 
 
 def _main_options(prune_xpath: list[str] | None) -> dict:
     return dict(with_metadata=False, include_comments=False, include_tables=True, prune_xpath=prune_xpath or None)
+
+
+def _main_document(tree: etree._Element, url: str | None, prune_xpath: list[str] | None):
+    """trafilatura's main extraction of the page (its text and the tree it kept), or None."""
+    return trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))

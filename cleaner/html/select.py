@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -149,16 +150,8 @@ class OutputSelector:
         return Selection(MAIN, main, gains)
 
 
+@lru_cache(maxsize=1)
 def output_selector() -> OutputSelector:
-    """The bundled selector, read once per process."""
-    return _cached_selector(str(MODEL_FILE))
-
-
-_SELECTORS: dict[str, OutputSelector] = {}
-
-
-def _cached_selector(path: str) -> OutputSelector:
-    if path not in _SELECTORS:
-        _SELECTORS[path] = OutputSelector.from_file(path)
-    return _SELECTORS[path]
+    """The bundled selector, read once per process (workers share it after a fork)."""
+    return OutputSelector.from_file(MODEL_FILE)
 
