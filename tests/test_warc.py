@@ -13,7 +13,7 @@ from cleaner.engines.outcome import process
 from cleaner.io.inputs import InputFailure, InputItem
 from cleaner.io.sources import iter_inputs
 from cleaner.io.warc import read_warc
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 ENGLISH = ("The city council approved the new budget on Tuesday after a long debate about schools and roads. "
            "Members said the plan would fund repairs to three bridges and hire twenty new teachers next year. "
@@ -118,7 +118,7 @@ def test_archive_gives_exactly_the_pages_and_an_error_for_a_truncated_tail(tmp_p
                      "error": tail.reason}
 
 
-def test_corrupt_member_fails_the_rest_of_the_file_and_the_batch_goes_on(tmp_path):
+def test_a_corrupt_member_costs_its_record_only_and_the_batch_goes_on(tmp_path):
     archive = crawl()
     data = bytearray(archive.bytes())
     broken = archive.offsets[4]  # the cp1251 page's gzip member
@@ -135,14 +135,14 @@ def test_corrupt_member_fails_the_rest_of_the_file_and_the_batch_goes_on(tmp_pat
     failures = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 3  # a.warc.gz's English page, then both pages of b.warc.gz
     assert [r["metadata"]["language"] for r in records] == ["en", "en", "ru"]
-    assert len(failures) == 1 and failures[0]["id"] == f"a.warc.gz@{archive.offsets[3]}"
-    assert failures[0]["offset"] == archive.offsets[3]  # after the last record read whole
-    assert "Gzip" in failures[0]["error"] or "gzip" in failures[0]["error"]
+    assert len(failures) == 1 and failures[0]["id"] == f"a.warc.gz@{broken}"
+    assert failures[0]["offset"] == broken  # where the damaged member begins
+    assert f"it is skipped and reading goes on at byte {archive.offsets[5]}" in failures[0]["error"]
     summary = proc.stderr.decode()
     assert "4 documents: 3 cleaned, 1 failed" in summary
-    # a.warc.gz: request, metadata, image before the damage; b.warc.gz: all six.
-    assert "9 archive records skipped (not HTML pages: 2 image/png, 2 metadata, 2 request, 1 HTTP 301, " \
-           "1 application/pdf, 1 revisit)" in summary
+    # a.warc.gz: every record but the damaged one; b.warc.gz: all six.
+    assert "12 archive records skipped (not HTML pages: 2 HTTP 301, 2 application/pdf, 2 image/png, 2 metadata, " \
+           "2 request, 2 revisit)" in summary
 
 
 def test_a_byte_range_reads_only_the_records_that_begin_in_it(tmp_path):
@@ -193,3 +193,140 @@ def test_items_carry_what_the_record_says(tmp_path):
     assert [(i.url, i.charset, i.kind) for i in items] == [
         ("https://news.example.com/budget", "utf-8", "html"), ("https://vesti.example.ru/budget", "windows-1251", "html")]
     assert all(i.source == f"{path}@{i.offset}" for i in items)
+
+
+# --- real archives nobody here wrote: warcio's test archives -------------------------------------
+
+SAMPLES = ROOT.parent / "shared" / "data" / "warc-samples"
+SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*") if p.name not in ("README.md", "LICENSE.warcio")) \
+    if SAMPLES.is_dir() else []
+
+
+def warcio_records(path):
+    """What warcio reads from a file, record by record: (offset, id, is a page, payload), and
+    whether it read the file to its end."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records, whole = [], True
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(stream, arc2warc=True)
+        try:
+            for record in iterator:
+                http = record.http_headers
+                if record.rec_type == "resource":
+                    media = record.rec_headers.get_header("Content-Type") or ""
+                    is_page = media.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")
+                else:
+                    status = http.get_statuscode() if http is not None else None
+                    media = (http.get_header("Content-Type") or "") if http is not None else ""
+                    is_page = (record.rec_type == "response" and status is not None and status.startswith("2")
+                               and media.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"))
+                payload = record.content_stream().read() if is_page else None
+                offset = iterator.get_record_offset()
+                records.append((offset, record.rec_headers.get_header("WARC-Record-ID"), is_page, payload))
+        except ArchiveLoadFailed:
+            whole = False
+    return records, whole
+
+
+@pytest.mark.skipif(not SAMPLE_FILES, reason="../shared/data/warc-samples is not there")
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+def test_every_record_warcio_reads_in_the_samples_the_cleaner_reads_too(path):
+    expected, whole = warcio_records(path)
+    skipped = Counter()
+    with path.open("rb") as stream:
+        ours = list(read_warc(stream, str(path), path.name, skipped))
+    items = {item.offset: item for item in ours if isinstance(item, InputItem)}
+    failures = [item for item in ours if isinstance(item, InputFailure)]
+    is_arc = path.name.endswith((".arc", ".arc.gz"))
+    for offset, record_id, is_page, payload in expected:
+        if not is_page:
+            continue
+        assert offset in items, f"{path.name}: warcio's page at byte {offset} is not read"
+        item = items[offset]
+        assert item.id == (f"{path.name}@{offset}" if is_arc else record_id)
+        if whole:  # (where warcio gives up on a file, the payloads it read before are not to be trusted)
+            assert item.content == payload, f"{path.name}@{offset}: not the payload warcio reads"
+    if whole:  # the same records, each a page, a record counted as skipped, or (none here) a failure
+        assert not failures, [f.reason for f in failures]
+        assert len(items) + sum(skipped.values()) == len(expected)
+    else:  # warcio stops at the damage; the cleaner reads at least as far
+        assert len(items) + sum(skipped.values()) + len(failures) >= len(expected)
+
+
+@pytest.mark.skipif(not SAMPLE_FILES, reason="../shared/data/warc-samples is not there")
+def test_samples_chunked_resource_and_arc_pages_are_cleaned(tmp_path):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for name in ("example-iana.org-chunked.warc", "example-resource.warc.gz", "example.arc", "example.arc.gz",
+                 "example-trunc.warc"):
+        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(folder), "-f", "jsonl", "-o", str(out), "-w", "1")
+    assert proc.returncode == 0, proc.stderr
+    records = {r["metadata"]["url"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    iana = records["http://www.iana.org/"]
+    assert iana["text"].startswith("Domain Names\nManagement of the DNS Root Zone") and iana["metadata"]["warc_date"]
+    example = [r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())
+               if r["metadata"]["url"] == "http://example.com/"]
+    assert len(example) == 4  # the resource record, both ARC files and the truncated WARC's response
+    assert all("This domain is" in r["text"] for r in example)
+    assert "<" not in "".join(r["text"] for r in example)  # the ARC's headers and markup are not the text
+    arc = [r for r in example if r["id"].startswith("example.arc")]
+    assert sorted(r["id"] for r in arc) == ["example.arc.gz@171", "example.arc@151"]
+    assert arc[0]["metadata"]["warc_date"] == "2014-02-16T05:02:21Z"
+
+
+# --- damage costs the damaged record only ---------------------------------------------------------
+
+def test_a_body_said_to_be_chunked_but_stored_whole_is_read_and_a_bad_body_is_one_error(tmp_path):
+    """A replay tool stores pages de-chunked but keeps `Transfer-Encoding: chunked`; a page whose
+    gzip body is broken is one error record, and the pages after it are read."""
+    archive = Archive()
+    writer = archive.writer
+
+    def response(url, body, headers):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers],
+                                protocol="HTTP/1.1")
+        return archive._write(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                        http_headers=http))
+
+    stored = response("https://a.example/1", page("First story", ENGLISH).encode(), [("Transfer-Encoding", "chunked")])
+    body = page("Second story", ENGLISH).encode()
+    chunked = b"".join(f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:100], body[100:])) + b"0\r\n\r\n"
+    real = response("https://a.example/2", chunked, [("Transfer-Encoding", "chunked")])
+    broken = response("https://a.example/3", b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, [("Content-Encoding", "gzip")])
+    last = response("https://a.example/4", page("Fourth story", ENGLISH).encode(), [])
+    path = tmp_path / "replay.warc.gz"
+    path.write_bytes(archive.bytes())
+    inputs = list(iter_inputs([str(path)]))
+    assert [i.id for i in inputs] == [stored, real, broken, last]
+    assert [type(i).__name__ for i in inputs] == ["InputItem", "InputItem", "InputFailure", "InputItem"]
+    assert inputs[0].content == page("First story", ENGLISH).encode() and inputs[1].content == body
+    assert inputs[2].reason.startswith("cannot decode the page's HTTP body (its body is not valid gzip")
+
+
+@pytest.mark.parametrize("gzip", [True, False], ids=["warc.gz", "warc"])
+def test_a_record_that_cannot_be_read_is_one_error_and_reading_goes_on(tmp_path, gzip):
+    archive = Archive(gzip)
+    for n in range(4):
+        archive.response(f"https://a.example/{n}", page(f"Story {n}", ENGLISH).encode(), "text/html")
+    data = bytearray(archive.bytes())
+    damaged = archive.offsets[1]
+    if gzip:  # the member's deflate data garbled
+        for i in range(damaged + 20, damaged + 80):
+            data[i] ^= 0x5A
+    else:  # the record's WARC headers garbled
+        header_end = data.index(b"\r\n\r\n", damaged)
+        data[damaged + 10:header_end] = b"X" * (header_end - damaged - 10)
+    path = tmp_path / ("a.warc.gz" if gzip else "a.warc")
+    path.write_bytes(bytes(data))
+    inputs = list(iter_inputs([str(path)]))
+    assert [type(i).__name__ for i in inputs] == ["InputItem", "InputFailure", "InputItem", "InputItem"]
+    assert [i.id for i in inputs if isinstance(i, InputItem)] == [archive.ids[0], archive.ids[2], archive.ids[3]]
+    failure = inputs[1]
+    assert failure.offset == damaged and failure.id == f"{path.name}@{damaged}"
+    assert failure.reason.startswith(f"cannot read the archive record at byte {damaged} (")
+    assert failure.reason.endswith(f"it is skipped and reading goes on at byte {archive.offsets[2]}")

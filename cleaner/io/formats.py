@@ -14,8 +14,9 @@ from typing import BinaryIO
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-# Web archives (NAME.warc.gz: gzip member per record, as crawlers write them): io/warc.py.
-WARC_SUFFIXES = frozenset({".warc"})
+# Web archives (NAME.warc.gz: gzip member per record, as crawlers write them), and the ARC files
+# before them: io/warc.py.
+WARC_SUFFIXES = frozenset({".warc", ".arc"})
 # Parquet files (compressed inside, never NAME.parquet.gz): io/parquet.py.
 PARQUET_SUFFIXES = frozenset({".parquet"})
 # A file with one of these holds one document; the others hold many, read record by record.
