@@ -16,6 +16,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 from cleaner.io.decode import DecodeError
 from cleaner.html.extract import ExtractionError
+from cleaner.document import CleanResult
 from cleaner.pipeline import Cleaner
 from cleaner.io.inputs import Input, InputFailure, InputItem
 
@@ -31,6 +32,7 @@ class Summary:
     cleaned: int = 0
     failed: int = 0
     lines_removed: int = 0
+    empty: int = 0  # cleaned documents whose text came out empty (counted in `cleaned` too)
     skipped: int = 0
     resumed: int = 0  # documents an earlier, interrupted run accounted for (in the counts above)
     seconds: float = 0.0
@@ -53,10 +55,12 @@ class Summary:
                 self.skipped += 1
             elif record is not None:
                 self.lines_removed += len(record["removed"])
+                if is_empty(record):
+                    self.empty += 1
 
     def merge(self, other: "Summary") -> None:
         """Add another part's counts (a partition cleaned elsewhere, or an earlier interrupted run)."""
-        for name in ("documents", "cleaned", "failed", "lines_removed", "skipped", "input_bytes"):
+        for name in ("documents", "cleaned", "failed", "lines_removed", "empty", "skipped", "input_bytes"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for reason, count in other.records_skipped.items():
             self.records_skipped[reason] = self.records_skipped.get(reason, 0) + count
@@ -78,6 +82,9 @@ class Summary:
         lines = "1 line" if self.lines_removed == 1 else f"{self.lines_removed} lines"
         text = (f"{documents}: {self.cleaned} cleaned, {self.failed} failed, "
                 f"{lines} removed, {self.seconds:.1f}s ({rate:.1f} documents/s)")
+        if self.empty:
+            # Cleaned, but nothing is left: a page whose only text was boilerplate, or no text at all.
+            text += f"; {self.empty} of them came out empty (no text left; each has a warning)"
         if self.resumed:
             text += f"; resumed after {self.resumed} document{'' if self.resumed == 1 else 's'} of an earlier run"
         if self.skipped:
@@ -87,6 +94,22 @@ class Summary:
             text += (f"; {sum(self.records_skipped.values())} archive records skipped (not HTML pages: "
                      + ", ".join(f"{count} {reason}" for reason, count in reasons) + ")")
         return text
+
+
+def is_empty(record: Record) -> bool:
+    """True when an output record's text is empty (or only white space)."""
+    text = record.get("text")
+    return isinstance(text, str) and not text.strip()
+
+
+def empty_warning(result: CleanResult) -> str:
+    """The warning an empty result carries, saying whether the document had text at all."""
+    had_text = any(not line.blank for line in result.lines)
+    if not had_text:
+        return "empty result: the document has no text"
+    removed = len(result.removed)
+    return (f"empty result: the rules removed every line ({removed} line{'' if removed == 1 else 's'}, "
+            "listed in removed); nothing is left of the document")
 
 
 def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
@@ -100,8 +123,11 @@ def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
     record: Record = {"id": item.id, **result.as_record(spans=cleaner.spans, lines=cleaner.record_lines)}
     if item.metadata:  # what the container said about the document (a WARC record's date)
         record["metadata"].update(item.metadata)
-    if result.warnings:
-        record["warnings"] = result.warnings
+    warnings = list(result.warnings)
+    if not result.text.strip():
+        warnings.append(empty_warning(result))
+    if warnings:
+        record["warnings"] = warnings
     for key, value in item.fields.items():
         if key not in record:
             record[key] = value

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 SAMPLES_PER_RULE = 5
+EMPTY_SAMPLES = 20  # ids of documents that came out empty, listed in the report
 
 
 @dataclass
@@ -24,6 +25,8 @@ class RuleReport:
     def __init__(self, rule_ids: Iterable[str] = ()):
         self.documents = 0
         self.page_types: dict[str, int] = {}
+        self.empty = 0  # documents cleaned to an empty text (every line removed, or none to begin with)
+        self.empty_ids: list[str] = []
         self.hits: dict[str, RuleHits] = {rule_id: RuleHits() for rule_id in rule_ids}
 
     def add(self, record: dict[str, Any]) -> None:
@@ -31,6 +34,11 @@ class RuleReport:
         page_type = (record.get("metadata") or {}).get("page_type")
         if page_type:
             self.page_types[page_type] = self.page_types.get(page_type, 0) + 1
+        text = record.get("text")
+        if isinstance(text, str) and not text.strip():
+            self.empty += 1
+            if len(self.empty_ids) < EMPTY_SAMPLES:
+                self.empty_ids.append(str(record.get("id")))
         seen: set[str] = set()
         for removal in record.get("removed", []):
             hits = self.hits.setdefault(removal["rule"], RuleHits())
@@ -45,6 +53,7 @@ class RuleReport:
         ordered = sorted(self.hits.items(), key=lambda item: (-item[1].lines, item[0]))
         return {
             "documents": self.documents,
+            "empty_documents": {"count": self.empty, "samples": self.empty_ids},
             "page_types": dict(sorted(self.page_types.items(), key=lambda item: (-item[1], item[0]))),
             "rules": [{"rule": rule_id, "lines": h.lines, "documents": h.documents,
                        "share_of_documents": round(h.documents / self.documents, 4) if self.documents else 0.0,
