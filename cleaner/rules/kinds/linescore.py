@@ -38,6 +38,7 @@ from typing import Any, Sequence
 import regex
 
 from cleaner.document import PAGE_TYPES, Line
+from cleaner.fullpage.maincontent import MEMO_KEY as DUMP_MEMO_KEY  # main-content's verdict on the document
 from cleaner.rules.kinds.base import Context, Rule, RuleDataError, Settings, kept_lines, setting
 from cleaner.text.stats import ends_like_sentence, word_count
 from cleaner.text.stoplists import text_stoplist
@@ -255,7 +256,6 @@ def judged_lines(texts: Sequence[str], settings: "ScoreLinesSettings") -> list[i
             if word_count(text) <= settings.max_words and len(_TOKEN.findall(text)) >= settings.min_tokens]
 
 
-DUMP_MEMO_KEY = "main-content:verdict"  # main-content's verdict on the document (fullpage/maincontent.py)
 
 
 @dataclass(frozen=True)
