@@ -16,7 +16,7 @@ from cleaner.io.decode import decode_bytes
 from cleaner.document import PAGE_TYPES, CleanResult, Line
 from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
 from cleaner.html.extract import canonical_url, extract_html
-from cleaner.metadata import detect_language, first_line_title
+from cleaner.metadata import MIN_JUDGED_LETTERS, detect_language, first_line_title, too_short_to_judge
 from cleaner.pagetype import PageType, classify_text
 from cleaner.repair import repair_text
 from cleaner.rules.kinds.base import Context
@@ -139,9 +139,13 @@ class Cleaner:
             raise ValueError(f"unknown page type {page_type!r}; known: {', '.join(PAGE_TYPES)}")
         repaired = repair_text(text)
         detected = page_type if isinstance(page_type, PageType) else None
-        if page_type is None:
+        # Too little text to judge (an empty file, one word): no page type, as no language (metadata.py).
+        unjudged = not isinstance(page_type, str) and too_short_to_judge(repaired)
+        if unjudged:
+            detected = None
+        elif page_type is None:
             detected = classify_text(repaired, url)
-        type_name = detected.name if detected is not None else page_type
+        type_name = detected.name if detected is not None else page_type if isinstance(page_type, str) else None
         # Type-restricted rules trust a detected type only when it is sure enough (a given type always).
         # A PageType passed in was read from the HTML page (clean_html); one detected here, from the text.
         read_beyond_text = isinstance(page_type, PageType) or url is not None
@@ -162,7 +166,7 @@ class Cleaner:
         apply_rules(lines, ordered_rules([rs for rs, _ in applicable]), ctx)
         clean = kept_text(lines)
         metadata = self._metadata(clean, lines, ctx, applicable, url, page_metadata or {})
-        if type_name is not None:
+        if type_name is not None or unjudged:
             metadata["page_type"] = type_name
         if self.markdown:  # metadata (words, language) stays measured on the plain text
             clean = markdown_text(lines, shapes)
@@ -172,6 +176,8 @@ class Cleaner:
         if detected is not None:
             trust = "" if rules_type is not None else " (not sure enough for type-restricted rules: they all ran)"
             decisions.append(f"page type: {detected.describe()}{trust}")
+        elif unjudged:
+            decisions.append(f"page type: none (fewer than {MIN_JUDGED_LETTERS} letters, too little text to judge)")
         return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired, decisions)
 
     def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None,
@@ -179,6 +185,8 @@ class Cleaner:
         """Extract the main text of an HTML page with trafilatura, then clean it like text. The page
         type is detected from the HTML tree unless `page_type` is given.
         `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
+        if not html or html.isspace():  # an empty page is an empty document, as an empty text file is
+            return self.clean_text("", url=url, path=path, from_html=True)
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
