@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import typer
 
 from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals
-from cleaner.fullpage.chrome import learn_chrome
+from cleaner.fullpage.chrome import can_read_twice, learn_chrome
 from cleaner.io.decode import decode_bytes
 from cleaner.io.sources import InputFailure, iter_inputs
 from cleaner.pipeline import Cleaner
@@ -140,9 +140,10 @@ CHROME_SHARE_OPTION = typer.Option(
 def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], max_bytes: int,
                        min_documents: int, min_share: float, quiet: bool) -> None:
     """A first, reading-only pass over the batch: lines recurring across a site's documents
-    become the cleaner's learned chrome. Stdin cannot be read twice, so it is left out. Ctrl-C
+    become the cleaner's learned chrome. Stdin, pipes and FIFOs cannot be read twice: left out. Ctrl-C
     stops it between two documents (exit code 130)."""
-    if "-" in paths:
+    paths = [path for path in paths if can_read_twice(path)]  # a pipe or stdin is read once, to clean it
+    if not paths:
         return
     with StopSignals() as stop:
         try:

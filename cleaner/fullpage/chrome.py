@@ -20,6 +20,8 @@ hashes when a group holds too many, so memory stays bounded on any batch size.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +198,19 @@ class LearnedChrome:
     def summary(self) -> str:
         total = sum(len(v) for v in self.lines.values())
         return f"learned chrome: {total} recurring lines in {len(self.lines)} site(s)"
+
+
+def can_read_twice(path: str) -> bool:
+    """True when `path` names a regular file or a folder: what the learning pass may read before
+    the cleaning pass reads it again. Stdin ('-'), a pipe (`<(cat a.txt)`), a FIFO or a device
+    gives its bytes once: a first pass would leave the cleaning pass nothing (or wait forever)."""
+    if path == "-":
+        return False
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return True  # the cleaning pass reports what is wrong with it; learning just skips it
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def learn_chrome(inputs: Iterable[Input], min_documents: int = 5, min_share: float = 0.5) -> LearnedChrome:
