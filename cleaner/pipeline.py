@@ -15,7 +15,6 @@ from cleaner.fullpage.chrome import LearnedChrome
 from cleaner.io.decode import decode_bytes
 from cleaner.document import PAGE_TYPES, CleanResult, Line
 from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
-from cleaner.html.extract import canonical_url, extract_html
 from cleaner.metadata import MIN_JUDGED_LETTERS, detect_language, first_line_title, too_short_to_judge
 from cleaner.pagetype import PageType, classify_text
 from cleaner.repair import repair_text
@@ -187,6 +186,9 @@ class Cleaner:
         `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
         if not html or html.isspace():  # an empty page is an empty document, as an empty text file is
             return self.clean_text("", url=url, path=path, from_html=True)
+        # Imported here, not at the top: trafilatura and htmldate cost about 0.2 s of CPU to import,
+        # which a run of text documents never needs.
+        from cleaner.html.extract import canonical_url, extract_html
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, NamedTuple, Sequence
 
 from cleaner.io.decode import DecodeError
-from cleaner.html.extract import ExtractionError
+from cleaner.html.errors import ExtractionError
 from cleaner.document import CleanResult
 from cleaner.pipeline import Cleaner
 from cleaner.io.inputs import Input, InputFailure, InputItem

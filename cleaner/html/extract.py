@@ -9,15 +9,12 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
+from cleaner.html.errors import ExtractionError  # noqa: F401 - raised here, named by callers
 from cleaner.html.pagemeta import page_metadata
 from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector, worth_choosing
 from cleaner.html.structure import page_shapes
 from cleaner.pagetype import PageType, classify_html
 from cleaner.text.markdown import Shape
-
-
-class ExtractionError(ValueError):
-    """trafilatura found no main text in the page."""
 
 
 @dataclass
