@@ -12,6 +12,8 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from cleaner.fullpage.chrome import LearnedChrome
+from cleaner.ftr.collection import SiteConfigs, site_configs_for
+from cleaner.ftr.ruleset import FtrRuleSet, ftr_ruleset
 from cleaner.io.decode import decode_bytes
 from cleaner.document import PAGE_TYPES, CleanResult, Line
 from cleaner.rules.apply import apply_rules, kept_text, ordered_rules, split_lines
@@ -78,13 +80,19 @@ class Cleaner:
     see the same plain lines either way.
     `select_extraction=True`: an HTML page that is not an article keeps the extraction html/select.py's
     models judge best for it (trafilatura's main one or a cheap alternative), at about twice the cost.
+    `site_configs`: the FiveFilters site configs for HTML pages (cleaner/ftr/): by default only the
+    checkouts of the collection among `rules`; the bundled snapshot is opt-in
+    (`site_configs=bundled_configs()`): on the WCXB dev pages of hosts with a file it loses F1
+    (0.780 -> 0.764, benchmarks/ftr_wcxb.py), so it is not applied unasked.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
                  rulesets: list[RuleSet] | None = None, pattern_timeout: float = 2.0,
                  chrome: LearnedChrome | None = None, spans: bool = False, markdown: bool = False,
-                 links: bool = False, select_extraction: bool = False):
+                 links: bool = False, select_extraction: bool = False, site_configs: SiteConfigs | None = None):
+        rules = list(rules)
         self.rulesets = rulesets if rulesets is not None else resolve_rulesets(rules, use_default_rules)
+        self.site_configs = site_configs if site_configs is not None else site_configs_for(rules, bundled=False)
         self.pattern_timeout = pattern_timeout
         self.chrome = chrome
         # Batch records (engines/outcome.py) carry removal spans and the repaired text.
@@ -192,16 +200,31 @@ class Cleaner:
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
-        page = extract_html(html, url=url, prune_xpath=self.prune_xpaths(html, url, path),
+        # The FiveFilters file for the page's host, if any, cuts and chooses before extraction.
+        site_config = self.site_config(url)
+        prepared, failure = site_config.prepare(html) if site_config is not None else (None, None)
+        page = extract_html(prepared.source if prepared is not None else html, url=url,
+                            prune_xpath=self.prune_xpaths(html, url, path),
                             page_type=page_type, select=self.select_extraction, markdown=self.markdown,
                             links=self.links)
+        if prepared is not None:
+            page.metadata.update(prepared.metadata)
         result = self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
                                  page_metadata=page.metadata, from_html=True, page_type=page_type or page.page_type,
                                  shapes=page.shapes)
+        if prepared is not None:
+            prepared.annotate(result, site_config.reason())
+        elif failure:
+            result.warnings.append(failure)
         if page.selection is not None:
             result.metadata["extraction"] = page.selection.name
             result.decisions.append(f"extraction: {page.selection.describe()}")
         return result
+
+    def site_config(self, url: str | None) -> FtrRuleSet | None:
+        """The FiveFilters site config serving the URL's host, as a rule set, or None (no file, or
+        one of the YAML site rule sets claims the host)."""
+        return ftr_ruleset(self.site_configs, url, self.rulesets)
 
     def prune_xpaths(self, html: str, url: str | None = None, path: str | None = None) -> list[str]:
         """XPath expressions to cut from this page before extraction, from the site rule sets that

@@ -178,3 +178,29 @@ def test_importing_the_cleaner_does_not_read_the_snapshot():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# --- the hook: a real page of a host with a file ---------------------------------------
+
+PAGE = """<html><head><title>T</title><meta property="og:title" content="The real headline"></head><body>
+<div class="nav">Home News Sport Weather Home News Sport Weather</div>
+<div id="maincontent"><div class="share-tools">Share on Facebook Share on Twitter</div>
+<p>""" + "The council approved the new budget after a long debate on Tuesday evening. " * 8 + """</p></div>
+<footer>Copyright all rights reserved</footer></body></html>"""
+
+
+def test_a_checkout_among_rules_applies_and_the_bundled_snapshot_is_opt_in(tmp_path):
+    from cleaner import Cleaner
+    from cleaner.ftr.collection import bundled_configs
+    checkout = tmp_path / "ftr"
+    checkout.mkdir()
+    (checkout / "example.org.txt").write_text(
+        "title: //meta[@property='og:title']/@content\nbody: //div[@id='nothing-here']\n"
+        "body: //div[@id='maincontent']\nstrip_id_or_class: share-tools\n", encoding="utf-8")
+    result = Cleaner(rules=[checkout]).clean_html(PAGE, url="https://www.example.org/a")
+    assert "Share on Facebook" not in result.text and "council approved" in result.text
+    assert result.metadata["title"] == "The real headline"
+    assert "ftr:example.org" in result.metadata["rulesets"]
+    assert any(r.rule == "ftr:example.org:strip_id_or_class:4" for r in result.removed)
+    assert Cleaner().site_configs.pattern_for("www.nytimes.com") is None  # off unless asked
+    assert Cleaner(site_configs=bundled_configs()).site_config("https://www.nytimes.com/a").name == "ftr:nytimes.com"

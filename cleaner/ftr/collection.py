@@ -179,6 +179,15 @@ class SiteConfigs:
 
 
 @lru_cache(maxsize=1)
-def bundled() -> SiteConfigs:
+def bundled_configs() -> SiteConfigs:
     """The bundled snapshot alone (shared by every cleaner of the process that uses it as it is)."""
     return SiteConfigs.for_rules()
+
+
+def site_configs_for(paths: Iterable[str | os.PathLike[str]] = (), bundled: bool = True) -> SiteConfigs:
+    """The site configs a cleaner with these rule paths uses: the bundled snapshot (unless left
+    out) and every checkout among the paths. Nothing is read until a host is looked up."""
+    checkouts = [p for p in paths if looks_like_checkout(p)]
+    if not checkouts:
+        return bundled_configs() if bundled else SiteConfigs([])
+    return SiteConfigs.for_rules(checkouts, bundled)

@@ -37,6 +37,7 @@ import yaml
 from lxml import etree
 
 from cleaner.document import PAGE_TYPES
+from cleaner.ftr.collection import looks_like_checkout
 from cleaner.text.dates import MONTH_NAME_PATTERN, WEEKDAY_NAME_PATTERN
 from cleaner.rules.kinds.base import Rule, RuleDataError
 from cleaner.rules.examples import PassedExamples, check_examples
@@ -445,7 +446,8 @@ def load_rulesets(paths: Iterable[str | os.PathLike[str]], passed: PassedExample
     passed before (the same file, data and cleaner: examples.PassedExamples)."""
     problems: list[RuleProblem] = []
     rulesets: list[RuleSet] = []
-    paths = list(paths)
+    # A checkout of the FiveFilters site configs among the paths is read by cleaner/ftr/, not here.
+    paths = [p for p in paths if not looks_like_checkout(p)]
     for raw in paths:
         if Path(raw).is_dir() and not rule_files([raw]):
             problems.append(RuleProblem(str(raw), 0, "", "no rule files (*.yaml, *.yml) in this folder"))

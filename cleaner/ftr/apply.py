@@ -1,0 +1,239 @@
+"""Apply a site config to an HTML page before extraction: rewrite the raw HTML (find_string /
+replace_string), read title, author and date (XPaths, on the page as fetched), cut what `strip`,
+`strip_id_or_class` and `strip_image_src` name, unwrap what `dissolve` names, and choose the
+article container (`body`).
+
+The files are community data and many are old, so nothing here may empty a page:
+- a `body` XPath is taken only when what it matches holds a non-trivial amount of text
+  (MIN_BODY_WORDS); otherwise the next one is tried, and when none does the whole page (after the
+  cuts) is extracted from, as without a file;
+- a cut never takes an element holding most of the page's text (MAX_CUT_SHARE): a word of
+  `strip_id_or_class` is matched inside class names as Full-Text RSS does, and a word that has
+  become a layout class on today's page would otherwise take the article with it.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from cleaner.document import CleanResult, Removal
+from cleaner.ftr.parse import Directive, SiteConfig
+from cleaner.text.dates import to_iso_date
+
+# What `body` must match to be taken: a container with fewer words is an old selector that now
+# hits a teaser, a caption or an empty wrapper.
+MIN_BODY_WORDS = 40
+# A cut that would take more than this share of the page's words is not made (see above).
+MAX_CUT_SHARE = 0.5
+# Removals cut from the page before extraction have no line of the text: line 0.
+BEFORE_EXTRACTION = 0
+
+
+@dataclass
+class PreparedPage:
+    """A page with its site config applied."""
+
+    config: SiteConfig
+    tree: HtmlElement  # the whole page after the rewrites and cuts
+    content: HtmlElement | None  # a page of the chosen container alone; None: no body matched
+    metadata: dict[str, str] = field(default_factory=dict)  # title, author, date from the XPaths
+    removals: list[Removal] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)  # for `cleaner explain`
+    body: Directive | None = None  # the body directive taken
+    body_misses: list[Directive] = field(default_factory=list)  # body directives tried and not taken
+
+    @property
+    def source(self) -> HtmlElement:
+        """What the text is extracted from: the container when a body matched, else the whole page."""
+        return self.content if self.content is not None else self.tree
+
+    def annotate(self, result: CleanResult, reason: str) -> None:
+        """Put what the config did into a result cleaned from `source`: its cuts first among the
+        removals (line 0: they were cut before there were lines), its decisions first, its name
+        among the rule sets."""
+        result.removed[:0] = self.removals
+        result.decisions[:0] = [f"site config {self.config.name}: {reason}"] + self.decisions
+        names = result.metadata.setdefault("rulesets", [])
+        if self.config.name not in names:
+            names.append(self.config.name)
+
+
+def rule_id(config: SiteConfig, directive: Directive) -> str:
+    """What a removal by this directive is reported as: `ftr:nytimes.com:strip_id_or_class:17`
+    (the file, the directive, its line in the file)."""
+    return f"{config.name}:{directive.name}:{directive.line}"
+
+
+def _words(element: HtmlElement) -> int:
+    return len(element.text_content().split())
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _evaluate(config: SiteConfig, directive: Directive, tree: HtmlElement, **variables) -> list:
+    try:
+        found = config.xpath(directive.value)(tree, **variables)
+    except (etree.XPathEvalError, etree.XPathError, ValueError):
+        return []  # a function lxml does not have (PHP's XPath knew it): the directive does nothing
+    return found if isinstance(found, list) else [found]
+
+
+def _elements(found: list) -> list[HtmlElement]:
+    return [item for item in found if isinstance(item, etree._Element) and isinstance(item.tag, str)]
+
+
+def _strings(found: list) -> list[str]:
+    values = []
+    for item in found:
+        if isinstance(item, etree._Element):
+            item = item.text_content() if isinstance(item.tag, str) else ""
+        elif not isinstance(item, str):
+            continue
+        text = " ".join(str(item).split())
+        if text:
+            values.append(text)
+    return values
+
+
+def rewrite_html(html: str, config: SiteConfig) -> str:
+    """The raw HTML with every find_string replaced (in file order), as Full-Text RSS does before
+    parsing."""
+    for replacement in config.replacements:
+        html = html.replace(replacement.find, replacement.replace)
+    return html
+
+
+def read_metadata(config: SiteConfig, tree: HtmlElement) -> tuple[dict[str, str], list[str]]:
+    """title, author and date from the first XPath of each that gives a value, with what was read."""
+    found: dict[str, str] = {}
+    notes = []
+    for key in ("title", "author", "date"):
+        for directive in config.xpaths[key]:
+            values = _strings(_evaluate(config, directive, tree))
+            if key == "date":
+                values = [iso for iso in map(to_iso_date, values) if iso]
+            if values:
+                # Several authors are several elements; a title or a date is the first one.
+                value = "; ".join(dict.fromkeys(values)) if key == "author" else values[0]
+                found[key] = value[:300]
+                notes.append(f"{key} (line {directive.line})")
+                break
+    return found, notes
+
+
+def _cut(tree: HtmlElement, elements: list[HtmlElement], page_words: int, rule: str,
+         removals: list[Removal]) -> tuple[int, int]:
+    """Remove the elements (keeping their tails); (cut, refused) counts."""
+    cut = refused = 0
+    for element in elements:
+        if element.getparent() is None or element.tag in ("body", "head", "html"):
+            continue
+        if not _attached(element, tree):
+            continue  # already cut with an ancestor
+        words = _words(element)
+        if page_words and words > MAX_CUT_SHARE * page_words:
+            refused += 1
+            continue
+        text = _text(element)
+        if text:
+            removals.append(Removal(rule, text, BEFORE_EXTRACTION))
+        element.drop_tree()
+        cut += 1
+    return cut, refused
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    while element is not None:
+        if element is root:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements without those inside another of them, in document order."""
+    chosen = set(elements)
+    kept = []
+    for element in elements:
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue
+        kept.append(element)
+    return kept
+
+
+def _container_page(tree: HtmlElement, containers: list[HtmlElement]) -> HtmlElement:
+    """A page of the page's <head> and a <body> of copies of the containers (several matches are
+    joined, as Full-Text RSS joins them)."""
+    page = etree.Element("html")
+    head = tree.find("head")
+    page.append(copy.deepcopy(head) if head is not None else etree.Element("head"))
+    body = etree.SubElement(page, "body")
+    for container in containers:
+        clone = copy.deepcopy(container)
+        clone.tail = None
+        if clone.tag in ("body", "html"):
+            clone.tag = "div"
+        body.append(clone)
+    return load_html(etree.tostring(page, encoding="unicode"))
+
+
+def prepare_page(html: str, config: SiteConfig) -> PreparedPage | None:
+    """The page with the config applied, or None when no HTML tree can be built from it."""
+    tree = load_html(rewrite_html(html, config))
+    if tree is None:
+        return None
+    metadata, read = read_metadata(config, tree)
+    prepared = PreparedPage(config, tree, None, metadata)
+    if read:
+        prepared.decisions.append(f"{config.name}: read {', '.join(read)}")
+    body_element = tree.find("body")
+    page_words = _words(body_element if body_element is not None else tree)
+    cuts: list[str] = []
+    for name in ("strip", "strip_id_or_class", "strip_image_src"):
+        cut = refused = 0
+        for directive in config.xpaths.get(name, []) or config.words.get(name, []):
+            rule = rule_id(config, directive)
+            if name == "strip":
+                elements = _elements(_evaluate(config, directive, tree))
+            elif name == "strip_id_or_class":
+                word = directive.value.replace("'", "").replace('"', "").strip()
+                if not word:
+                    continue
+                elements = _elements(_evaluate(config, _ID_OR_CLASS, tree, word=word))
+            else:
+                elements = _elements(_evaluate(config, _IMAGE_SRC, tree, word=directive.value.strip()))
+            done, skipped = _cut(tree, elements, page_words, rule, prepared.removals)
+            cut, refused = cut + done, refused + skipped
+        if cut or refused:
+            cuts.append(f"{name} cut {cut} element{'s' * (cut != 1)}"
+                        + (f" ({refused} left: they held most of the page's text)" if refused else ""))
+    for directive in config.xpaths["dissolve"]:
+        for element in _elements(_evaluate(config, directive, tree)):
+            if element.getparent() is not None and _attached(element, tree):
+                element.drop_tag()
+    if cuts:
+        prepared.decisions.append(f"{config.name}: " + "; ".join(cuts))
+    for directive in config.xpaths["body"]:
+        containers = _outermost([e for e in _elements(_evaluate(config, directive, tree)) if _attached(e, tree)])
+        words = sum(map(_words, containers))
+        if words >= MIN_BODY_WORDS:
+            prepared.body, prepared.content = directive, _container_page(tree, containers)
+            prepared.decisions.append(f"{config.name}: body (line {directive.line}) {directive.value[:80]}: "
+                                      f"{len(containers)} element{'s' * (len(containers) != 1)}, {words} words")
+            break
+        prepared.body_misses.append(directive)
+    if config.xpaths["body"] and prepared.body is None:
+        prepared.decisions.append(f"{config.name}: no body XPath matched {MIN_BODY_WORDS}+ words "
+                                  f"({len(config.xpaths['body'])} tried): the whole page is extracted from")
+    return prepared
+
+
+# How Full-Text RSS matches strip_id_or_class and strip_image_src: inside the attribute's value.
+_ID_OR_CLASS = Directive("strip_id_or_class", "//*[contains(@class, $word) or contains(@id, $word)]", 0)
+_IMAGE_SRC = Directive("strip_image_src", "//img[contains(@src, $word)]", 0)
