@@ -1,7 +1,9 @@
 """`cleaner clean`: clean documents and write the clean text with metadata, locally or on Dask.
 
 Exit codes: 0 every document cleaned; 1 some documents failed (each named on stderr, the rest
-written); 2 bad usage or bad rule files (nothing cleaned); 130 interrupted.
+written); 2 bad usage or bad rule files (nothing cleaned); 3 an output could not be written (disk
+full, read-only folder: the message names the path and the errno; --resume carries on once it is
+fixed); 130 interrupted.
 """
 from __future__ import annotations
 
@@ -25,11 +27,18 @@ from cleaner.engines.resume import (DEFAULT_CHECKPOINT_EVERY, Checkpointer, Resu
                                     find_checkpoint, fingerprint, open_tail, skip_inputs)
 from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals, python_interrupts
 from cleaner.io.formats import DEFAULT_MAX_BYTES, ONE_DOCUMENT_SUFFIXES, content_suffix, output_format_for
+from cleaner.io.lock import OutputLock, OutputLocked
+from cleaner.io.overlap import NamedOutput, OutputOverlap, check_outputs, missing_inputs
 from cleaner.io.sources import iter_inputs
-from cleaner.io.writers import (DolmaWriter, JsonlFile, JsonlWriter, OutputClosed, TreeWriter, dumps, open_writer,
-                                partial_path)
+from cleaner.io.writers import (DolmaWriter, JsonlFile, JsonlWriter, OutputClosed, OutputError, TreeWriter,
+                                dolma_attributes_path, dumps, is_stream_target, open_writer, partial_path, writing)
 from cleaner.pipeline import Cleaner
 from cleaner.rules.report import RuleReport
+
+
+# An output could not be written (disk full, read-only folder): distinct from 1 (some documents
+# failed) and 2 (bad usage, nothing cleaned).
+OUTPUT_ERROR_EXIT = 3
 
 
 class Engine(str, Enum):
@@ -100,6 +109,39 @@ def resolve_output(fmt: Optional[OutputFormat], output: Optional[str], engine: E
         if not one_file and path.exists() and not path.is_dir():
             fail(f"--output {output} is a file; --format {chosen} writes one file per document into a folder", 2)
     return chosen, path
+
+
+def _named_outputs(fmt: str, output: Optional[Path], errors: Optional[Path], report: Optional[Path],
+                   review: Optional[Path], dolma_attributes: Optional[str], engine: Engine) -> list[NamedOutput]:
+    """Every path this run writes, for the checks against its inputs and the locks."""
+    found = []
+    if output is not None:
+        one_file = fmt in (OutputFormat.jsonl.value, OutputFormat.parquet.value) and not (
+            engine == Engine.dask and output_format_for(output) is None)
+        found.append(NamedOutput("--output", output, is_folder=not one_file))
+        if dolma_attributes is not None:
+            found.append(NamedOutput("--dolma-attributes", dolma_attributes_path(output, dolma_attributes)))
+    found += [NamedOutput(option, path) for option, path in
+              (("--errors", errors), ("--report", report), ("--review", review)) if path is not None]
+    return found
+
+
+def _lock_outputs(ctx: typer.Context, outputs: list[NamedOutput]) -> None:
+    """Lock the output and the errors file (with their checkpoints and partial files) for the
+    whole run: a second run writing them at once is refused, naming the first (io/lock.py). A
+    device or pipe is not locked: it holds no file to mix up."""
+    for output in outputs:
+        if output.option not in ("--output", "--errors") or is_stream_target(output.path):
+            continue
+        lock = OutputLock(output.path, output.is_folder)
+        try:
+            with writing(lock.path):
+                lock.acquire()
+        except OutputLocked as err:
+            fail(f"{err}; nothing was written", 2)
+        except OutputError as err:
+            fail(f"{err}; nothing was written", OUTPUT_ERROR_EXIT)
+        ctx.call_on_close(lock.release)
 
 
 def parse_drop_fields(values: Optional[List[str]], fmt: str) -> frozenset[str]:
@@ -201,6 +243,10 @@ def clean(
              "cheaper alternatives by a learned model (metadata.extraction). Better on forums, listings and "
              "service pages of the WCXB set, worse on the news dev set; about twice the extraction time "
              "(docs/html.md)."),
+    follow_links: bool = typer.Option(
+        False, "--follow-links",
+        help="In folders given, read files and folders that symlinks point to outside the folder (each linked "
+             "folder once). Default: such links are skipped with a note; links to files inside it are read."),
     doc_timeout: Optional[float] = typer.Option(
         None, "--doc-timeout", min=0.0, metavar="SECONDS",
         help=f"A document whose cleaning takes longer becomes an error record and the worker process cleaning "
@@ -237,6 +283,21 @@ def clean(
         fail("--dolma-attributes is not available with --engine dask", 2)
     if links and markup != Markup.markdown:
         fail("--links needs --markup markdown: plain text has no links", 2)
+    streamed = output_path is not None and is_stream_target(output_path)
+    if streamed and (fmt_name == OutputFormat.parquet.value or dolma_attributes is not None or resume
+                     or engine == Engine.dask):
+        what = ("--resume" if resume else "--engine dask" if engine == Engine.dask else
+                "--dolma-attributes" if dolma_attributes is not None else "Parquet output")
+        fail(f"--output {output_path} is a device or a pipe, written as a stream; {what} needs a regular file", 2)
+    if resume and errors is not None and is_stream_target(errors):
+        fail(f"--errors {errors} is a device or a pipe: --resume needs a regular file to carry on", 2)
+    for missing in missing_inputs(paths):
+        fail(f"{missing}: no such file or folder (check the path given); nothing was read or written", 2)
+    outputs = _named_outputs(fmt_name, output_path, errors, report, review, dolma_attributes, engine)
+    try:
+        check_outputs(paths, outputs)
+    except OutputOverlap as err:
+        fail(f"{err}; nothing was read or written", 2)
     cleaner = build_cleaner(rules, no_default_rules)
     cleaner.spans = spans or dolma_attributes is not None
     cleaner.markdown, cleaner.links = markup == Markup.markdown, links
@@ -246,8 +307,10 @@ def clean(
         fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "
              "the page needs every document of the run cleaned here", 2)
     exclude = [p for p in (output_path, errors, review) if p is not None]
+    _lock_outputs(ctx, outputs)
     if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
-        learn_batch_chrome(cleaner, paths, exclude, max_bytes, chrome_min_docs, chrome_share, quiet)
+        learn_batch_chrome(cleaner, paths, exclude, max_bytes, chrome_min_docs, chrome_share, quiet,
+                           follow_links=follow_links)
     workers = workers or default_workers()
     if engine == Engine.dask:
         chrome = (chrome_min_docs, chrome_share) if learn_chrome_ else None
@@ -258,10 +321,12 @@ def clean(
                            resume=resume, report=report, progress=progress, chrome=chrome,
                            fingerprint=print_)  # exits
     # Checkpoints (--resume) follow a plain JSONL output file.
-    jsonl_file = output_path is not None and fmt_name == OutputFormat.jsonl.value and dolma_attributes is None
+    jsonl_file = (output_path is not None and fmt_name == OutputFormat.jsonl.value and dolma_attributes is None
+                  and not streamed)
     records_skipped: Counter = Counter()  # WARC records that are not pages, by reason (for the summary)
     note = None if quiet else (lambda message: typer.echo(f"cleaner: {message}", err=True))
-    inputs = iter_inputs(paths, exclude=exclude, max_bytes=max_bytes, skipped=records_skipped, on_note=note)
+    inputs = iter_inputs(paths, exclude=exclude, max_bytes=max_bytes, skipped=records_skipped, on_note=note,
+                         follow_links=follow_links)
     collector = new_collector(cleaner) if review is not None else None
 
     checkpoint = None
@@ -281,25 +346,29 @@ def clean(
                        "(use --resume to continue it instead)", err=True)
 
     summary = Summary()
-    if checkpoint is not None:
-        with open_tail(output_path, checkpoint.output_tail) as tail:
-            writer = JsonlWriter(output_path, resume_at=checkpoint.output_bytes, tail=tail)
-        errors_file = None
-        if errors:
-            with open_tail(errors, checkpoint.errors_tail) as tail:
-                errors_file = JsonlFile(errors, resume_at=checkpoint.errors_bytes, tail=tail)
-        summary = Summary.from_counts(checkpoint.counts)
-        summary.resumed = checkpoint.inputs
-        inputs = skip_inputs(inputs, checkpoint.inputs)
-    elif dolma_attributes is not None:
-        writer = DolmaWriter(output_path, dolma_attributes)
-        errors_file = JsonlFile(errors) if errors else None
-    else:
-        try:
-            writer = open_writer(fmt_name, output_path)
-        except RuntimeError as err:  # the extra the format needs is not installed
-            fail(str(err), 2)
-        errors_file = JsonlFile(errors) if errors else None
+    try:
+        if checkpoint is not None:
+            with open_tail(output_path, checkpoint.output_tail) as tail:
+                writer = JsonlWriter(output_path, resume_at=checkpoint.output_bytes, tail=tail)
+            errors_file = None
+            if errors:
+                with open_tail(errors, checkpoint.errors_tail) as tail:
+                    errors_file = JsonlFile(errors, resume_at=checkpoint.errors_bytes, tail=tail)
+            summary = Summary.from_counts(checkpoint.counts)
+            summary.resumed = checkpoint.inputs
+            inputs = skip_inputs(inputs, checkpoint.inputs)
+        elif dolma_attributes is not None:
+            writer = DolmaWriter(output_path, dolma_attributes)
+            errors_file = JsonlFile(errors) if errors else None
+        else:
+            try:
+                with writing(output_path or "<stdout>"):
+                    writer = open_writer(fmt_name, output_path)
+            except RuntimeError as err:  # the extra the format needs is not installed
+                fail(str(err), 2)
+            errors_file = JsonlFile(errors) if errors else None
+    except OutputError as err:
+        fail(f"{err}; nothing was cleaned", OUTPUT_ERROR_EXIT)
     tree = writer if isinstance(writer, TreeWriter) else None
     checkpointer = Checkpointer(output_path, writer, errors_file, print_, checkpoint_every) if jsonl_file else None
     show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
@@ -318,7 +387,8 @@ def clean(
             rule_report.add(record)
         if dropped_fields:
             record = {key: value for key, value in record.items() if key not in dropped_fields}
-        writer.write(record)
+        with writing(output_path or "<stdout>"):  # Parquet's writer raises plain OSErrors
+            writer.write(record)
 
     def report_error(error: dict) -> None:
         if errors_file is not None:
@@ -353,14 +423,37 @@ def clean(
         typer.echo(f"cleaner: interrupted after {plural(summary.documents, 'document')}{again}", err=True)
         raise typer.Exit(INTERRUPTED_EXIT)
 
+    def write_failed(err: OutputError) -> None:
+        """An output could not be written (disk full, read-only folder): one message, exit 3.
+        What the last checkpoint names was made durable, so --resume carries on from there."""
+        for keep in (writer.abort, errors_file.keep_partial if errors_file is not None else None):
+            try:
+                if keep is not None:
+                    keep()
+            except (OSError, OutputError):  # the same full disk again: the message below says it
+                pass
+        if meter is not None:
+            meter.clear()
+        resumable = checkpointer is not None or tree is not None
+        again = ("; free space (or make it writable) and rerun the same command with --resume to continue"
+                 if resumable else "; free space (or make it writable) and run it again")
+        typer.echo(f"cleaner: {err}{again}", err=True)
+        raise typer.Exit(OUTPUT_ERROR_EXIT)
+
+    if tree is not None:
+        tree.resuming = resume
     with StopSignals() as stop:  # Ctrl-C and SIGTERM: stop between documents, keep what is done
         try:
+            # The tree hands out file names in input order, failures included: a resumed run then
+            # finds every name where the first run put it (a.htm failing, a.html beside it).
             summary = run_batch(cleaner, inputs, write, report_error, workers=workers,
-                                already_done=tree.already_done if (tree is not None and resume) else None,
+                                already_done=tree.already_done if tree is not None else None,
                                 on_outcome=after_each, summary=summary,
                                 time_limit=TimeLimit.from_option(doc_timeout), stop=stop)
         except RunInterrupted:
             stopped()
+        except OutputError as err:
+            write_failed(err)
         except OutputClosed:
             # `cleaner clean ... | head`: the reader has what it wanted. End quietly, as Unix tools do.
             if errors_file is not None:
@@ -382,18 +475,25 @@ def clean(
     if meter is not None:
         meter.update(summary.documents, summary.failed, summary.input_bytes, force=True)
         meter.clear()
-    if checkpointer is not None:
-        checkpointer.remove()  # first: a kill between the two leaves a partial file, never a stale checkpoint
-    if errors_file is not None:
-        errors_file.close()
     try:
-        writer.close()
+        if errors_file is not None:
+            errors_file.mark()  # durable before the checkpoint goes
+        if isinstance(writer, JsonlWriter):
+            writer.mark()
+        if checkpointer is not None:
+            checkpointer.remove()  # first: a kill between the two leaves a partial file, never a stale checkpoint
+        if errors_file is not None:
+            errors_file.close()
+        with writing(output_path or "<stdout>"):
+            writer.close()
+        if rule_report is not None:
+            rule_report.write(report)
+        wrote = write_review(review, collector, paths, ctx) if collector is not None and review is not None else ""
     except OutputClosed:
         quiet_stdout()
         raise typer.Exit(0) from None
-    if rule_report is not None:
-        rule_report.write(report)
-    wrote = write_review(review, collector, paths, ctx) if collector is not None and review is not None else ""
+    except OutputError as err:
+        write_failed(err)
     if not quiet:
         typer.echo(summary.line(), err=True)
         if wrote:

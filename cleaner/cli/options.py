@@ -138,7 +138,7 @@ CHROME_SHARE_OPTION = typer.Option(
 
 
 def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], max_bytes: int,
-                       min_documents: int, min_share: float, quiet: bool) -> None:
+                       min_documents: int, min_share: float, quiet: bool, follow_links: bool = False) -> None:
     """A first, reading-only pass over the batch: lines recurring across a site's documents
     become the cleaner's learned chrome. Stdin, pipes and FIFOs cannot be read twice: left out. Ctrl-C
     stops it between two documents (exit code 130)."""
@@ -147,7 +147,8 @@ def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], 
         return
     with StopSignals() as stop:
         try:
-            cleaner.chrome = learn_chrome(stop.until_stopped(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes)),
+            cleaner.chrome = learn_chrome(stop.until_stopped(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes,
+                                                                      follow_links=follow_links)),
                                           min_documents=min_documents, min_share=min_share)
         except RunInterrupted:
             fail("interrupted while reading the batch to learn site chrome; nothing was written", INTERRUPTED_EXIT)

@@ -51,10 +51,16 @@ def _save_tail(output: Path, lines: BinaryIO | None) -> list | None:
         return None
     data = lines.read()
     lines.seek(0, os.SEEK_END)
+    from cleaner.io.writers import writing
+
     path = tail_path(output)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with writing(path):
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
     return [len(data), hashlib.sha256(data).hexdigest()]
 
 
@@ -82,6 +88,20 @@ def open_tail(output: Path, tail: list | None) -> Iterator[BinaryIO | None]:
         yield io.BytesIO(f.read(tail[0]))
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def fingerprint(settings: dict[str, Any]) -> str:
     """A short hash of everything that decides a run's output bytes."""
     blob = json.dumps(settings, sort_keys=True, default=str).encode("utf-8")
@@ -101,9 +121,19 @@ class Checkpoint:
     errors_tail: list | None = None
 
     def save(self, path: Path) -> None:
+        """Written whole to a temporary file, made durable, then renamed into place: after a crash
+        or a power cut there is the old checkpoint or the new one. The data it names was made
+        durable before (JsonlFile.mark)."""
+        from cleaner.io.writers import writing
+
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, **self.__dict__}, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        with writing(path):
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(json.dumps({"version": VERSION, **self.__dict__}, sort_keys=True))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+            _sync_folder(path.parent)
 
     @classmethod
     def load(cls, path: Path) -> "Checkpoint":

@@ -6,11 +6,14 @@ leaves a half-written file behind.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
+import stat
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -26,22 +29,70 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
+class OutputError(Exception):
+    """An output could not be written (disk full, read-only or vanished folder, no permission):
+    the run stops with one message naming the path and the errno (exit code 3); what was
+    written up to the last checkpoint stands, for --resume."""
+
+    def __init__(self, path: Path | str, err: OSError):
+        self.path, self.errno = path, err.errno
+        name = errno.errorcode.get(err.errno, "") if err.errno is not None else ""
+        super().__init__(f"cannot write {path}: {err.strerror or err}" + (f" ({name})" if name else ""))
+
+
+@contextmanager
+def writing(path: Path | str):
+    """Turn an OSError while writing `path` into an OutputError naming it."""
+    try:
+        yield
+    except OSError as err:
+        raise OutputError(path, err) from None
+
+
+# /dev/stdout, /dev/fd/N, /proc/self/fd/N: a file descriptor, whatever it points at.
+_DESCRIPTOR_PATHS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
+
+
+def is_stream_target(path: Path | str) -> bool:
+    """True for an output that is not a regular file or folder: a device (/dev/null), a FIFO, a
+    socket, or a path naming a file descriptor (/dev/stdout). Such an output is written to as a
+    stream, never replaced by renaming a temporary file over it (which would replace /dev/null
+    itself), and cannot be resumed.
+
+    >>> is_stream_target("/dev/null"), is_stream_target("/dev/stdout"), is_stream_target("/tmp/x.jsonl")
+    (True, True, False)
+    """
+    if os.path.abspath(path).startswith(_DESCRIPTOR_PATHS):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def atomic_write_text(path: Path, content: str) -> None:
-    """Write to .NAME.part, then rename to NAME: a reader never sees half a file.
+    """Write to .NAME.part, then rename to NAME: a reader never sees half a file. A device or a
+    FIFO (is_stream_target) is written to directly.
 
     The temporary name is fixed, not random: if the process is killed mid-write, the leftover
     .NAME.part is overwritten and renamed by the run that writes NAME again (--resume), instead
     of lingering in the output folder.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with writing(path):
+        if is_stream_target(path):
+            with open(path, "a", encoding="utf-8", newline="\n") as f:
+                f.write(content)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.part")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                f.write(content)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 OUTPUT_MARKER_TEXT = ("This folder holds documents written by `cleaner clean`. A folder walk of `cleaner clean` "
@@ -109,15 +160,22 @@ class JsonlFile:
 
     def __init__(self, path: Path, resume_at: int | None = None, tail: BinaryIO | None = None):
         self.path = path
-        self.partial = partial_path(path)
+        # A device, FIFO or descriptor (/dev/null, /dev/stdout) is written to as it is: no
+        # partial file, no rename over it, no resuming.
+        self.stream = is_stream_target(path)
+        self.partial = path if self.stream else partial_path(path)
         self.compressed = path.name.lower().endswith(".gz")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if resume_at is None:
-            self._raw = open(self.partial, "wb")
-        else:
-            self._raw = open(self.partial, "r+b")
-            self._raw.truncate(resume_at)
-            self._raw.seek(resume_at)
+        with writing(self.partial):
+            if self.stream:
+                self._raw = open(path, "ab")
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if resume_at is None:
+                    self._raw = open(self.partial, "wb")
+                else:
+                    self._raw = open(self.partial, "r+b")
+                    self._raw.truncate(resume_at)
+                    self._raw.seek(resume_at)
         self._marked = resume_at or 0
         self._member: gzip.GzipFile | None = None
         self._tail = tempfile.SpooledTemporaryFile(max_size=TAIL_IN_MEMORY) if self.compressed else None
@@ -129,21 +187,28 @@ class JsonlFile:
         self._write(line.encode("utf-8") + b"\n")
 
     def _write(self, data: bytes) -> None:
-        if not self.compressed:
-            self._raw.write(data)
-            return
-        if self._member is None:
-            # No file name and a zero time stamp in the header: same input, same bytes.
-            self._member = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6)
-        self._member.write(data)
-        self._tail.write(data)
+        with writing(self.partial):
+            if not self.compressed:
+                self._raw.write(data)
+                return
+            if self._member is None:
+                # No file name and a zero time stamp in the header: same input, same bytes.
+                self._member = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6)
+            self._member.write(data)
+            self._tail.write(data)
 
     def mark(self) -> int:
-        if self._member is not None:
-            self._member.close()  # ends the member; the file itself stays open
-            self._member = None
-        self._raw.flush()
-        self._marked = self._raw.tell()
+        """End what was written so far (a gzip member), flush it and make it durable (fsync): a
+        checkpoint that names this length must never point past data lost in a power cut."""
+        with writing(self.partial):
+            if self._member is not None:
+                self._member.close()  # ends the member; the file itself stays open
+                self._member = None
+            self._raw.flush()
+            if self.stream:
+                return 0
+            os.fsync(self._raw.fileno())
+            self._marked = self._raw.tell()
         if self._tail is not None:
             self._tail.seek(0)
             self._tail.truncate()
@@ -152,9 +217,10 @@ class JsonlFile:
     def stop_point(self) -> tuple[int, BinaryIO | None]:
         """(length to keep, lines to write again or None) for resuming exactly where the stream
         stopped; the lines come as a file positioned at its start."""
-        self._raw.flush()
-        if not self.compressed:
-            return self._raw.tell(), None
+        with writing(self.partial):
+            self._raw.flush()
+            if not self.compressed:
+                return (0 if self.stream else self._raw.tell()), None
         # The unfinished member stays as it is (flushing it would change the bytes); the resumed
         # run cuts it off and writes its lines again.
         self._tail.seek(0)
@@ -163,17 +229,24 @@ class JsonlFile:
     def close(self) -> None:
         """Finish the stream and rename it into place."""
         self.mark()
-        self._raw.close()
-        os.replace(self.partial, self.path)
+        with writing(self.partial):
+            self._raw.close()
+            if not self.stream:
+                os.replace(self.partial, self.path)
 
     def keep_partial(self) -> None:
         """Stop without finishing: the partial file stays for --resume (a resumed run cuts it
-        back to the last mark or stop point)."""
-        self._raw.close()
+        back to the last mark or stop point). Quiet on a full disk: the data that matters was
+        made durable at the last mark, and the run is already stopping with a message."""
+        try:
+            self._raw.close()
+        except OSError:
+            pass
 
     def discard(self) -> None:
-        self._raw.close()
-        self.partial.unlink(missing_ok=True)
+        self.keep_partial()
+        if not self.stream:
+            self.partial.unlink(missing_ok=True)
 
 
 class JsonlWriter:
@@ -266,12 +339,16 @@ class TreeWriter:
     """One file per document under a folder: NAME.txt (clean text) or NAME.json (the record).
 
     A file exists only once complete (written to a temporary name, then renamed), so a resumed
-    run can skip every document whose file is there.
+    run (`resuming`) can skip every document whose file is there. Names are handed out in input
+    order to every document, those that fail too (`already_done` is asked about each): when a.htm
+    fails and a.html beside it becomes a~2.txt, a resumed run finds a.txt missing, cleans a.htm
+    again (and reports it again) and finds a.html's file where the first run put it.
     """
 
-    def __init__(self, folder: Path, fmt: str):
+    def __init__(self, folder: Path, fmt: str, resuming: bool = False):
         self.folder = folder
         self.fmt = fmt
+        self.resuming = resuming
         # Hashes of the names handed out, not the names: memory stays small on millions of files.
         self._used = SeenSet()
         self._planned: dict[str, Path] = {}
@@ -292,7 +369,7 @@ class TreeWriter:
         """For --resume: True when this document's file exists (and so is complete). The name is
         handed out now, in input order, and used when the document's record comes back."""
         path = self.target(item.id)
-        if path.exists():
+        if self.resuming and path.exists():
             return True
         self._planned[item.id] = path
         return False
