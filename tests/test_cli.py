@@ -119,9 +119,9 @@ def test_explain_marks_lines_with_rule_ids():
     assert dropped and all(not l.startswith("  keep") for l in dropped)
 
 
-def test_missing_path_is_an_error_record(tmp_path):
+def test_missing_path_is_a_usage_error(tmp_path):
     proc = run_cli("clean", str(tmp_path / "nope.txt"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # issue 29 item 8: a mistyped path is a usage error, not a failed document
     assert "nope.txt: no such file or folder" in proc.stderr.decode()
 
 

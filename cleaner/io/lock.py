@@ -2,13 +2,16 @@
 FOLDER/.cleaner-lock), which also covers the output's checkpoint and partial file.
 
 Two runs writing the same output at once would share OUT.partial and its checkpoint and leave a
-mix of both. The lock is an advisory `flock` on a small file holding the holder's process id and
-command line, so that the run refused can name the one that holds it. The kernel drops the lock
-when its holder exits, however it exits (a SIGKILL too): a lock file left behind by a killed run
-locks nothing, and the next run takes it over.
+mix of both. The lock is an advisory POSIX record lock (`lockf`) on a small file holding the
+holder's process id and command line, so that the run refused can name the one that holds it.
+The kernel drops the lock when its holder exits, however it exits (a SIGKILL too): a lock file
+left behind by a killed run locks nothing, and the next run takes it over. A POSIX lock, not
+`flock`: worker processes forked from the run do not inherit it, so workers that outlive a killed
+run (for a moment) do not keep its output locked.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -39,8 +42,11 @@ class OutputLock:
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                if err.errno not in (errno.EACCES, errno.EAGAIN):
+                    os.close(fd)
+                    raise
                 holder = _read_holder(fd)
                 os.close(fd)
                 raise OutputLocked(f"{self.output} is being written by another run ({holder}); wait for it to "

@@ -219,6 +219,8 @@ class JsonlFile:
         stopped; the lines come as a file positioned at its start."""
         with writing(self.partial):
             self._raw.flush()
+            if not self.stream:
+                os.fsync(self._raw.fileno())  # durable before the checkpoint that names it
             if not self.compressed:
                 return (0 if self.stream else self._raw.tell()), None
         # The unfinished member stays as it is (flushing it would change the bytes); the resumed
