@@ -204,3 +204,12 @@ def test_a_checkout_among_rules_applies_and_the_bundled_snapshot_is_opt_in(tmp_p
     assert any(r.rule == "ftr:example.org:strip_id_or_class:4" for r in result.removed)
     assert Cleaner().site_configs.pattern_for("www.nytimes.com") is None  # off unless asked
     assert Cleaner(site_configs=bundled_configs()).site_config("https://www.nytimes.com/a").name == "ftr:nytimes.com"
+
+
+def test_rules_check_lists_unusable_lines_of_a_checkout(tmp_path):
+    from conftest import run_cli
+    (tmp_path / "theguardian.com.txt").write_text(bundled_text("theguardian.com.txt") + "titl: //h1\n", encoding="utf-8")
+    result = run_cli("rules", "check", str(tmp_path))
+    lines = len(bundled_text("theguardian.com.txt").splitlines())
+    assert result.returncode == 2
+    assert f"theguardian.com.txt:{lines + 1}: titl: unknown directive" in result.stdout.decode()

@@ -17,6 +17,7 @@ import typer
 from cleaner.document import PAGE_TYPES
 from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, document_url, read_single_document
 
+from cleaner.ftr.collection import SiteConfigs, looks_like_checkout
 from cleaner.rules.fixtures import find_fixtures, run_fixture
 from cleaner.rules.load import default_rules_dir, load_rulesets
 from cleaner.rules.model import RuleError
@@ -29,6 +30,20 @@ def check(paths: Optional[List[Path]] = typer.Argument(
     One line per problem, FILE:LINE: RULE_ID: message; exit code 2 if there is any.
     """
     targets = paths or [default_rules_dir()]
+    checkouts = [p for p in targets if looks_like_checkout(p)]
+    if checkouts:  # FiveFilters site configs: FILE:LINE: directive: why, per unusable line
+        configs = list(SiteConfigs.for_rules(checkouts, bundled=False))
+        problems = [p for config in configs for p in config.problems]
+        for problem in problems:
+            typer.echo(str(problem))
+        ignored = sum(len(c.ignored) for c in configs)
+        typer.echo(f"{len(configs)} site config files, {len(problems)} unusable line(s), {ignored} line(s) of "
+                   "directives with no meaning here ignored", err=bool(problems))
+        if problems:
+            raise typer.Exit(2)
+        targets = [p for p in targets if p not in checkouts]
+        if not targets:
+            return
     try:
         rulesets = load_rulesets(targets)
     except RuleError as err:
