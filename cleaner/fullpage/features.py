@@ -110,7 +110,7 @@ def line_shape(text: str) -> str:
     return _DIGIT_RUN.sub("0", text.casefold())
 
 
-def _distances(flags: list[bool], far: int) -> tuple[list[int], list[int]]:
+def flag_distances(flags: list[bool], far: int) -> tuple[list[int], list[int]]:
     """For each position, how many lines back and ahead the nearest true flag is (`far` if none)."""
     n = len(flags)
     back, ahead = [far] * n, [far] * n
@@ -196,7 +196,7 @@ def context_rows(page: PageLines, evidence: Mapping[str, float] | None = None) -
     profile = page_profile(page)
     shape_of = [line_shape(f.text) for f in lf]
     shapes = Counter(shape_of)
-    good_back, good_ahead = _distances(page.good, _FAR)
+    good_back, good_ahead = flag_distances(page.good, _FAR)
     good_near = _window_sums([float(g) for g in page.good], _WIDE)
     good_chars_near = _window_sums([float(c) for c in good_chars], _WIDE)
     menu_near = _window_sums([float(m) for m in page.menu], _WIDE)

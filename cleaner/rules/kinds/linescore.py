@@ -38,6 +38,7 @@ from typing import Any, Sequence
 import regex
 
 from cleaner.document import PAGE_TYPES, Line
+from cleaner.fullpage.features import flag_distances
 from cleaner.fullpage.maincontent import MEMO_KEY as DUMP_MEMO_KEY  # main-content's verdict on the document
 from cleaner.rules.kinds.base import Context, Rule, RuleDataError, Settings, kept_lines, setting
 from cleaner.text.stats import ends_like_sentence, word_count
@@ -124,19 +125,7 @@ def line_rows(texts: Sequence[str], stopwords: frozenset[str], evidence: dict[st
         words_of.append(words)
         tokens_of.append(tokens)
     prose = [b.prose for b in basics]
-    prose_back, prose_ahead = [_FAR] * n, [_FAR] * n
-    last = None
-    for i in range(n):
-        if last is not None:
-            prose_back[i] = min(_FAR, i - last)
-        if prose[i]:
-            last = i
-    last = None
-    for i in range(n - 1, -1, -1):
-        if last is not None:
-            prose_ahead[i] = min(_FAR, last - i)
-        if prose[i]:
-            last = i
+    prose_back, prose_ahead = flag_distances(prose, _FAR)
     first_prose = prose.index(True) if any(prose) else n
     last_prose = n - 1 - prose[::-1].index(True) if any(prose) else -1
     short_run = [0] * n
