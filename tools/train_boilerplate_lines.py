@@ -59,6 +59,7 @@ from cleaner.pagetype.features_url import registered_domain  # noqa: E402
 from cleaner.rules.kinds import linescore  # noqa: E402
 from cleaner.text.stoplists import text_stoplist  # noqa: E402
 from cleaner.trees import BoostedTrees, dump_model  # noqa: E402
+from train_page_type import read_pages  # noqa: E402
 
 SETS = ("wcxb", "devset")
 
@@ -67,25 +68,9 @@ SETS = ("wcxb", "devset")
 # Step 1: the extractions
 
 def _wcxb_truth(folder: Path, limit: int) -> dict[str, dict]:
-    """{id: {url, type, reference, without, html}} of the WCXB pages, in id order."""
-    truth: dict[str, dict] = {}
-    html: dict[str, bytes] = {}
-    with tarfile.open(folder / "wcxb-dev.tar.xz") as archive:
-        for member in archive:
-            if not member.isfile():
-                continue
-            name = Path(member.name)
-            if name.parent.name == "ground-truth" and name.suffix == ".json":
-                record = json.loads(archive.extractfile(member).read())
-                kind = ((record.get("_internal") or {}).get("page_type") or {})
-                kind = kind.get("primary", "article") if isinstance(kind, dict) else (kind or "article")
-                gt = record.get("ground_truth") or {}
-                truth[name.stem] = {"url": record.get("url") or "", "type": "collection" if kind == "category" else kind,
-                                    "reference": gt.get("main_content") or "", "without": list(gt.get("without") or [])}
-            elif name.parent.name == "html" and name.suffix == ".html":
-                html[name.stem] = archive.extractfile(member).read()
-    ids = sorted(k for k in truth if k in html)[:limit or None]
-    return {k: {**truth[k], "html": html[k].decode("utf-8", "replace")} for k in ids}
+    """{id: {url, type, reference, without, html}} of the WCXB pages, in id order (the first `limit`)."""
+    pages = read_pages(folder)
+    return {k: pages[k] for k in list(pages)[:limit or None]}
 
 
 def _devset_truth(folder: Path, limit: int) -> dict[str, dict]:

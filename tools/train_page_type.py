@@ -46,9 +46,10 @@ FOLDS = 5
 
 
 def read_pages(data: Path, limit: int = 0) -> dict[str, dict]:
-    """{id: {url, type, reference, html}} from the archive, in id order (with `limit`, the first `limit`
-    pages of each type); `reference` is the hand-written main content (train_output_selector.py scores
-    against it)."""
+    """{id: {url, type, reference, without, html}} from the archive, in id order (with `limit`, the first
+    `limit` pages of each type); `reference` is the hand-written main content (train_output_selector.py
+    scores against it), `without` the snippets the page must not keep (train_boilerplate_lines.py labels
+    lines by both)."""
     truth: dict[str, dict] = {}
     html: dict[str, bytes] = {}
     with tarfile.open(data / "wcxb-dev.tar.xz") as archive:
@@ -60,9 +61,11 @@ def read_pages(data: Path, limit: int = 0) -> dict[str, dict]:
                 record = json.loads(archive.extractfile(member).read())
                 kind = ((record.get("_internal") or {}).get("page_type") or {})
                 kind = kind.get("primary", "article") if isinstance(kind, dict) else (kind or "article")
+                gt = record.get("ground_truth") or {}
                 truth[name.stem] = {"url": record.get("url") or "",
                                     "type": "collection" if kind == "category" else kind,
-                                    "reference": (record.get("ground_truth") or {}).get("main_content") or ""}
+                                    "reference": gt.get("main_content") or "",
+                                    "without": list(gt.get("without") or [])}
             elif name.parent.name == "html" and name.suffix == ".html":
                 html[name.stem] = archive.extractfile(member).read()
     ids = sorted(k for k in truth if k in html)
