@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import tarfile
@@ -59,6 +58,7 @@ from cleaner.pagetype.features_url import registered_domain  # noqa: E402
 from cleaner.rules.kinds import linescore  # noqa: E402
 from cleaner.text.stoplists import text_stoplist  # noqa: E402
 from cleaner.trees import BoostedTrees, dump_model  # noqa: E402
+from train_line_model import EVIDENCE_SMOOTHING, word_log_odds  # noqa: E402
 from train_page_type import read_pages  # noqa: E402
 
 SETS = ("wcxb", "devset")
@@ -283,7 +283,6 @@ def devset_docs(cleaner: Cleaner, pages: dict[str, dict], extracted: dict[str, d
 
 TREES = dict(max_iter=120, learning_rate=0.1, max_depth=4, min_samples_leaf=40, l2_regularization=1.0,
              random_state=0, early_stopping=False)
-EVIDENCE_SMOOTHING = 5.0  # pseudo-count added to a word's content and boilerplate counts
 MIN_SITES = 5  # a word enters the table when this many registered domains use it
 FOLDS = 5
 # Each set weighs this much in all (its lines share it): the 990 pages have a few labelled lines
@@ -297,25 +296,8 @@ def learn_evidence(docs: list[Doc], min_sites: int) -> dict[str, float]:
     """Each word's log-odds of standing in a boilerplate line rather than a content line, over the
     labelled lines of `docs`, for words used on at least `min_sites` registered domains. Rates are
     per word, not per line (content lines are long, boilerplate lines short)."""
-    content, boilerplate, sites = Counter(), Counter(), defaultdict(set)
-    n_content = n_boilerplate = 0
-    for doc in docs:
-        for text, label in zip(doc.texts, doc.labels):
-            if label < 0:
-                continue
-            words = set(linescore.evidence_words(text))
-            if label:
-                n_content += len(words)
-                content.update(words)
-            else:
-                n_boilerplate += len(words)
-                boilerplate.update(words)
-            for word in words:
-                sites[word].add(doc.site)
-    a = EVIDENCE_SMOOTHING
-    return {word: round(math.log((boilerplate[word] + a) / (n_boilerplate + a))
-                        - math.log((content[word] + a) / (n_content + a)), 3)
-            for word in sorted(sites) if len(sites[word]) >= min_sites}
+    return word_log_odds(((set(linescore.evidence_words(text)), label, doc.site)
+                          for doc in docs for text, label in zip(doc.texts, doc.labels) if label >= 0), min_sites)
 
 
 def doc_rows(doc: Doc, evidence: dict[str, float]) -> tuple[list[int], list[list[float]]]:

@@ -45,6 +45,7 @@ import pickle
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -310,20 +311,28 @@ def learn_evidence(pages: list[Page], min_sites: int) -> dict[str, float]:
     the lines of `pages` with a label (or an extractor label), for the words found on at least
     `min_sites` sites. Rates are per word, not per line: content lines are long and boilerplate
     lines short, so per line nearly every word would look like content."""
+    return word_log_odds(((words, label, page.site) for page in pages
+                          for words, label in zip(page.words, page.evidence_labels)), min_sites)
+
+
+def word_log_odds(lines: Iterable[tuple[Iterable[str], int, str]], min_sites: int) -> dict[str, float]:
+    """Each word's smoothed log-odds of boilerplate against content over `lines` of (words, label,
+    site): label 1 content, 0 boilerplate, below 0 unlabelled (skipped); only words seen on at least
+    `min_sites` sites. Also train_boilerplate_lines.py's word table."""
     content, boilerplate, sites = Counter(), Counter(), defaultdict(set)
     n_content = n_boilerplate = 0
-    for page in pages:
-        for words, label in zip(page.words, page.evidence_labels):
-            if label < 0:
-                continue
-            if label:
-                n_content += len(words)
-                content.update(words)
-            else:
-                n_boilerplate += len(words)
-                boilerplate.update(words)
-            for word in words:
-                sites[word].add(page.site)
+    for words, label, site in lines:
+        if label < 0:
+            continue
+        words = list(words)
+        if label:
+            n_content += len(words)
+            content.update(words)
+        else:
+            n_boilerplate += len(words)
+            boilerplate.update(words)
+        for word in words:
+            sites[word].add(site)
     a = EVIDENCE_SMOOTHING
     return {word: round(math.log((boilerplate[word] + a) / (n_boilerplate + a))
                         - math.log((content[word] + a) / (n_content + a)), 3)
