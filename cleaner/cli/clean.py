@@ -307,6 +307,8 @@ def clean(
         fail(f"--review is not available with {'--engine dask' if engine == Engine.dask else '--resume'}: "
              "the page needs every document of the run cleaned here", 2)
     exclude = [p for p in (output_path, errors, review) if p is not None]
+    if engine == Engine.dask:
+        _check_dask_usage(fmt_name, output_path, resume=resume, report=report)  # before anything is written
     _lock_outputs(ctx, outputs)
     if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
         learn_batch_chrome(cleaner, paths, exclude, max_bytes, chrome_min_docs, chrome_share, quiet,
@@ -501,6 +503,21 @@ def clean(
     raise typer.Exit(1 if summary.failed else 0)
 
 
+def _check_dask_usage(fmt: str, output: Optional[Path], *, resume: bool, report: Optional[Path]) -> None:
+    """Refuse (exit 2) an --engine dask run that cannot go ahead: options it does not take, or Dask
+    not installed. Checked before the outputs are locked, since locking a folder output creates it."""
+    from cleaner.engines.dask import DaskUnavailable, import_distributed
+
+    if resume and (fmt != "jsonl" or output is None):
+        fail("--resume with --engine dask needs --format jsonl -o FOLDER (the part files it carries on from)", 2)
+    if report is not None:
+        fail("--report is not available with --engine dask", 2)
+    try:
+        import_distributed()
+    except DaskUnavailable as err:
+        fail(str(err), 2)
+
+
 def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optional[Path], errors: Optional[Path],
                    scheduler: Optional[str], workers: int, max_bytes: int, quiet: bool, *, resume: bool,
                    report: Optional[Path], progress: Optional[bool], chrome: Optional[tuple] = None,
@@ -510,10 +527,6 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
     from cleaner.engines.dask import DaskUsageError
     from cleaner.engines.dask_shards import ShardedRun, clean_with_dask
 
-    if resume and (fmt != "jsonl" or output is None):
-        fail("--resume with --engine dask needs --format jsonl -o FOLDER (the part files it carries on from)", 2)
-    if report is not None:
-        fail("--report is not available with --engine dask", 2)
     errors_file = JsonlFile(errors) if errors is not None else None
     show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
     meter = Progress(paths) if show_progress else None
