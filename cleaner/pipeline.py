@@ -219,6 +219,9 @@ class Cleaner:
         if page.selection is not None:
             result.metadata["extraction"] = page.selection.name
             result.decisions.append(f"extraction: {page.selection.describe()}")
+        elif page.extraction is not None:  # the page type's strategy, or the main extraction (html/strategies/)
+            result.metadata["extraction"] = page.extraction.name
+            result.decisions.append(f"extraction: {page.extraction.describe()}")
         return result
 
     def site_config(self, url: str | None) -> FtrRuleSet | None:

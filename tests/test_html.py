@@ -80,9 +80,10 @@ def test_html_in_jsonl_and_html_files_through_the_cli(tmp_path):
 def test_explain_on_html_shows_extracted_lines_with_rule_ids():
     proc = run_cli("explain", str(HTML / "metadata.html"))
     lines = proc.stdout.decode().splitlines()
-    # First what was decided about the page as a whole (its type), then its lines.
+    # First what was decided about the page as a whole (its type, the extraction kept), then its lines.
     assert lines[0].startswith("page type: ")
-    assert lines[1].startswith("  keep") and lines[1].endswith("Council approves harbour budget")
+    assert lines[1].startswith("extraction: ")
+    assert lines[2].startswith("  keep") and lines[2].endswith("Council approves harbour budget")
     assert all("<p>" not in l for l in lines)
 
 

@@ -62,7 +62,9 @@ def test_explain_says_the_page_type_and_why_first():
     assert run.returncode == 0, run.stderr
     first, second = run.stdout.splitlines()[:2]
     assert first.startswith("page type: product (") and "JSON-LD Product" in first
-    assert second.startswith(("  keep", "- "))  # the lines follow: no extraction was chosen by default
+    # Then the extraction kept: no alternative is chosen by default, and the product strategy answers
+    # or leaves the main extraction; explain says which.
+    assert second.startswith("extraction: ")
 
 
 def test_with_selection_a_page_that_is_not_an_article_gets_predicted_gains():
@@ -83,11 +85,13 @@ def test_a_given_page_type_is_kept_and_not_detected():
     assert not any(d.startswith("page type:") for d in result.decisions)
 
 
-def test_by_default_the_main_extraction_is_kept_and_not_recorded():
+def test_by_default_no_alternative_is_tried():
     html = (PAGES / "listing.html").read_text(encoding="utf-8")
     default = Cleaner().clean_html(html)
-    assert "extraction" not in default.metadata and len(default.decisions) == 1
     assert default.metadata["page_type"] == "listing"
+    # The extraction kept is the main one or the listing strategy's (html/strategies/), never select.py's.
+    assert default.metadata["extraction"] not in ALTERNATIVES
+    assert len(default.decisions) == 2 and "predicted gain" not in default.decisions[1]
 
 
 def test_the_selector_keeps_the_alternative_with_the_largest_gain_above_the_margin():

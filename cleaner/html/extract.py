@@ -12,6 +12,7 @@ from trafilatura.utils import load_html
 from cleaner.html.errors import ExtractionError  # noqa: F401 - raised here, named by callers
 from cleaner.html.pagemeta import page_metadata
 from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector, worth_choosing
+from cleaner.html.strategies import MAIN as MAIN_EXTRACTION, Choice, choose
 from cleaner.html.structure import page_shapes
 from cleaner.pagetype import PageType, classify_html
 from cleaner.text.markdown import Shape
@@ -24,6 +25,7 @@ class ExtractedPage:
     shapes: list[Shape] | None = None  # with markdown=True: each line's place in the page's structure
     page_type: PageType | None = None  # what kind of page it is, from its HTML tree (cleaner.pagetype)
     selection: Selection | None = None  # which extraction the text is, when one was chosen (select.py)
+    extraction: Choice | None = None  # the page type's strategy or the main extraction (html/strategies/)
 
 
 _CANONICAL = regex.compile(
@@ -52,7 +54,7 @@ def link_base(tree, url: str | None) -> str | None:
 
 def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | None = None,
                  page_type: str | None = None, select: bool = True, markdown: bool = False,
-                 links: bool = False) -> ExtractedPage:
+                 links: bool = False, strategies: bool = True) -> ExtractedPage:
     """Main text of a page (one paragraph a line) and what the page says about itself. The page
     type is detected from the tree unless `page_type` (document.PAGE_TYPES) is given; it decides how
     far the date search goes. With `select`, the text of a page that is not an article is the
@@ -61,10 +63,16 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     With `markdown`, also each line's shape (heading, list item, table row, code: html/structure.py)
     when the main extraction is kept (an alternative's lines get the shapes their text shows);
     with `links` too, the shapes carry the links as inline Markdown links, from a second extraction
-    that keeps them (the text, what the rules see, is the same as without links)."""
+    that keeps them (the text, what the rules see, is the same as without links).
+    With `strategies` (the default), a page that is not an article may keep its type's own
+    extraction instead of the main one, and a page with no main text the paragraph scorer's
+    (html/strategies/); the select.py choice then runs only on pages that kept the main one."""
     tree = load_html(html)
     if tree is None:
-        raise ExtractionError("no HTML tree could be built from the page")
+        # trafilatura takes a fragment without <html>/<body> (one block, or bare text) for no HTML.
+        tree = load_html(f"<html><body>{html}</body></html>")
+    if tree is None:
+        raise ExtractionError("no HTML tree could be built from the page (nothing in it parses as HTML)")
     # The page type is read from the whole page (its markup, schema.org types, URL) before
     # extraction keeps only the main text.
     detected = classify_html(tree, url) if page_type is None else None
@@ -75,22 +83,30 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     text = (document.text if document is not None else "") or ""
     selection = None
     article_probability = detected.probabilities.get("article", 0.0) if detected is not None else None
-    if select and worth_choosing(page_type, article_probability):
+    extraction = None
+    if strategies:
+        extraction = choose(tree, url, text, page_type or detected.name, article_probability)
+        text = extraction.text
+    if extraction is not None and extraction.name != MAIN_EXTRACTION:
+        pass  # the page type's own extraction: the learned selection below is not asked
+    elif select and worth_choosing(page_type, article_probability):
         selection = output_selector().choose(text, alternative_outputs(tree, url, prune_xpath))
         text = selection.text
     elif select:
         selection = Selection(MAIN, text, {})  # an article: the main extraction, no alternative tried
     if not text.strip():
-        raise ExtractionError("no main text found in the HTML page")
+        raise ExtractionError("no main text found in the HTML page (neither trafilatura nor the paragraph "
+                              "scorer found any text outside navigation, forms and scripts)")
     shapes = None
-    if markdown and (selection is None or selection.name == MAIN):
+    main_kept = (selection is None or selection.name == MAIN) and (extraction is None or extraction.name == MAIN_EXTRACTION)
+    if markdown and main_kept:
         linked = None
         if links:
             # Without a URL: trafilatura would resolve relative links against the site's root, not the
             # page ("guide" on /docs/a/ -> /guide); structure.py resolves them against the page.
             linked = trafilatura.bare_extraction(tree, url=None, include_links=True, **_main_options(prune_xpath))
         shapes = page_shapes(document.body, text, linked.body if linked is not None else None, link_base(tree, url))
-    return ExtractedPage(text, metadata, shapes, detected, selection)
+    return ExtractedPage(text, metadata, shapes, detected, selection, extraction)
 
 
 def main_extraction(tree: etree._Element, url: str | None, prune_xpath: list[str] | None = None) -> str:
