@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from cleaner.document import CleanResult, Removal
 from cleaner.ftr.parse import Directive, SiteConfig
@@ -165,6 +164,14 @@ def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
             continue
         kept.append(element)
     return kept
+
+
+def load_html(html: str) -> HtmlElement | None:
+    """trafilatura's HTML reader, imported on first use: importing trafilatura costs 0.2 s, and the
+    rule sets import this module on every run, text-only ones too."""
+    from trafilatura.utils import load_html as trafilatura_load_html
+
+    return trafilatura_load_html(html)
 
 
 def _container_page(tree: HtmlElement, containers: list[HtmlElement]) -> HtmlElement:
