@@ -158,5 +158,5 @@ def test_help_is_readable_at_80_columns(command, monkeypatch):
     for option in re.findall(r"^\s+(-\S+|--[\w-]+)", text, re.M):
         assert option.rstrip(",") in text  # whole option names
     if command == ["clean"]:
-        assert "pip install 'cleaner[dask]'" in text
+        assert "pip install 'cleaner-text[dask]'" in text and "pip install -e '.[dask]'" in text
         assert "--no-default-rules" in text and "--checkpoint-every N" in text

@@ -274,7 +274,7 @@ def test_dask_engine_without_dask_installed_says_how_to_install(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(seed_inputs()[0]), str(out)], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 2
-    assert "pip install 'cleaner[dask]'" in proc.stderr and not out.exists()
+    assert "pip install 'cleaner-text[dask]' (from a checkout: pip install -e '.[dask]')" in proc.stderr and not out.exists()
 
 
 class SlowDocuments(list):

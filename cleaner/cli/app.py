@@ -13,7 +13,7 @@ from cleaner.cli import clean, explain, review, rules, suggest
 from cleaner.cli.options import quiet_stdout
 
 # Plain Click help (rich_markup_mode=None): at 80 columns it keeps option names whole and shows
-# no type noise, and square brackets in help texts ('cleaner[dask]') are not read as markup.
+# no type noise, and square brackets in help texts ('cleaner-text[dask]') are not read as markup.
 HELP_SETTINGS = {"max_content_width": 100}
 
 

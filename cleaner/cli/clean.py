@@ -169,7 +169,7 @@ def clean(
         help="jsonl: one JSON record a line (text, metadata, removed lines). json: one indented record per "
              "document. text: the clean text only; on stdout, several documents are each headed by a line "
              "'==> ID <=='. parquet: the JSONL records' fields as columns (needs pip install "
-             "'cleaner[parquet]' and -o FILE). Default: from --output's suffix (jsonl for .jsonl, parquet for "
+             "'cleaner-text[parquet]', from a checkout pip install -e '.[parquet]', and -o FILE). Default: from --output's suffix (jsonl for .jsonl, parquet for "
              ".parquet), else text."),
     rules: Optional[List[Path]] = RULES_OPTION,
     no_default_rules: bool = NO_DEFAULTS_OPTION,
@@ -209,8 +209,8 @@ def clean(
         help="Show a progress line (documents/s, MB/s, ETA) on stderr. Default: when stderr is a terminal."),
     engine: Engine = typer.Option(
         Engine.local, "--engine", metavar="[local|dask]",
-        help="local: this machine. dask: a Dask cluster (needs pip install 'cleaner[dask]'); PATHs may "
-             "then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
+        help="local: this machine. dask: a Dask cluster (needs pip install 'cleaner-text[dask]', from a "
+             "checkout pip install -e '.[dask]'); PATHs may then be fsspec URLs (s3://...), and --format jsonl -o FOLDER writes part files and a manifest."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS",
         help="With --engine dask: the scheduler to submit to (e.g. tcp://10.0.0.5:8786). "

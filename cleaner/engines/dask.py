@@ -46,7 +46,7 @@ from cleaner.io.inputs import Input
 from cleaner.io.formats import OUTPUT_MARKER
 from cleaner.io.writers import OUTPUT_MARKER_TEXT, dumps
 
-INSTALL_HINT = "--engine dask needs Dask; install it with: pip install 'cleaner[dask]'"
+INSTALL_HINT = "--engine dask needs Dask; install it with: pip install 'cleaner-text[dask]' (from a checkout: pip install -e '.[dask]')"
 DEFAULT_PARTITION_SIZE = 100
 MANIFEST_NAME = "manifest.json"
 PART_PREFIX = "part-"

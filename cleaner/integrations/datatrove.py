@@ -1,5 +1,5 @@
 """A datatrove pipeline step that cleans each Document with the cleaner
-(`pip install 'cleaner[datatrove]'`; from a checkout: `pip install -e '.[datatrove]'`):
+(`pip install 'cleaner-text[datatrove]'`; from a checkout: `pip install -e '.[datatrove]'`):
 
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import WarcReader

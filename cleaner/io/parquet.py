@@ -1,4 +1,5 @@
-"""Parquet in and out, with pyarrow (`pip install 'cleaner[parquet]'`).
+"""Parquet in and out, with pyarrow (`pip install 'cleaner-text[parquet]'`;
+from a checkout: `pip install -e '.[parquet]'`).
 
 In: a Parquet file with a `text` or `html` column (and `id`, `url`, any others) is read like a
 JSONL file, one row a document, row group by row group in batches (never the whole file in
@@ -28,7 +29,7 @@ from typing import Any, BinaryIO, Iterator
 from cleaner.io.formats import DEFAULT_MAX_BYTES, over_size_reason
 from cleaner.io.inputs import Input, InputFailure, InputItem
 
-INSTALL_HINT = "Parquet needs pyarrow: pip install 'cleaner[parquet]'"
+INSTALL_HINT = "Parquet needs pyarrow: pip install 'cleaner-text[parquet]' (from a checkout: pip install -e '.[parquet]')"
 # Rows decoded at a time while reading (a row group may be large; a batch is not).
 READ_BATCH_ROWS = 256
 # A row group closes at this many rows or this many bytes of text, whichever comes first.

@@ -86,7 +86,7 @@ def _url_listing(url: str) -> Iterator[FileEntry | InputFailure]:
     try:
         import fsspec
     except ImportError:
-        yield InputFailure(url, url, "reading URLs needs fsspec: pip install 'cleaner[dask]'")
+        yield InputFailure(url, url, "reading URLs needs fsspec: pip install 'cleaner-text[dask]' (from a checkout: pip install -e '.[dask]')")
         return
     from cleaner.io.urls import _walk
 

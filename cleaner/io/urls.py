@@ -88,7 +88,7 @@ def iter_url_inputs(url: str, max_bytes: int = DEFAULT_MAX_BYTES, skipped: Count
     try:
         import fsspec
     except ImportError:
-        yield InputFailure(url, url, "reading URLs needs fsspec: pip install 'cleaner[dask]'")
+        yield InputFailure(url, url, "reading URLs needs fsspec: pip install 'cleaner-text[dask]' (from a checkout: pip install -e '.[dask]')")
         return
     try:
         fs, root = fsspec.core.url_to_fs(url)

@@ -1,6 +1,7 @@
 """Documents from web archives: WARC files (plain or gzip-compressed record by record, as
 crawlers and Common Crawl write them), read with FastWARC, and the older ARC files (.arc,
-.arc.gz), read with warcio; both come with `pip install 'cleaner[warc]'`.
+.arc.gz), read with warcio; both come with `pip install 'cleaner-text[warc]'`
+(from a checkout: `pip install -e '.[warc]'`).
 
 A document is an HTTP response record with a 2xx status whose payload is HTML (Content-Type
 text/html or application/xhtml+xml; a response without a Content-Type when its payload looks like
@@ -32,9 +33,9 @@ from typing import BinaryIO, Iterator
 from cleaner.io.formats import DEFAULT_MAX_BYTES, over_size_reason, size_text
 from cleaner.io.inputs import Input, InputFailure, InputItem, looks_like_html
 
-INSTALL_HINT = ("reading WARC files needs FastWARC: pip install 'cleaner[warc]' "
+INSTALL_HINT = ("reading WARC files needs FastWARC: pip install 'cleaner-text[warc]' "
                 "(from a checkout: pip install -e '.[warc]')")
-ARC_INSTALL_HINT = ("reading ARC files needs warcio: pip install 'cleaner[warc]' "
+ARC_INSTALL_HINT = ("reading ARC files needs warcio: pip install 'cleaner-text[warc]' "
                     "(from a checkout: pip install -e '.[warc]')")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
