@@ -53,6 +53,7 @@ rules_app.command("test")(rules.test)
 rules_app.command("list")(rules.list_rules)
 rules_app.command("schema")(rules.schema)
 rules_app.command("suggest")(suggest.suggest)
+rules_app.command("import-ftr")(rules.import_ftr)
 app.add_typer(rules_app, name="rules")
 
 

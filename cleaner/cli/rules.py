@@ -5,6 +5,7 @@
     cleaner rules list [--for PATH]        rule sets and rules; with --for, which apply and why
     cleaner rules schema                   JSON Schema of the rule file format
     cleaner rules suggest FOLDER           propose a site rule set from recurring lines (suggest.py)
+    cleaner rules import-ftr FILE|DIR -o OUT  FiveFilters site configs as YAML site rule sets
 """
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ import typer
 from cleaner.document import PAGE_TYPES
 from cleaner.cli.options import NO_DEFAULTS_OPTION, RULES_OPTION, build_cleaner, document_url, read_single_document
 
-from cleaner.ftr.collection import SiteConfigs, looks_like_checkout
+from cleaner.ftr.collection import FolderSource, SiteConfigs, looks_like_checkout
+from cleaner.ftr.to_yaml import to_yaml
 from cleaner.rules.fixtures import find_fixtures, run_fixture
 from cleaner.rules.load import default_rules_dir, load_rulesets
 from cleaner.rules.model import RuleError
 from cleaner.rules.schema import rule_file_schema
+
 
 def check(paths: Optional[List[Path]] = typer.Argument(
         None, metavar="[PATH]...", help="Rule files or folders (default: the bundled rules).")) -> None:
@@ -115,3 +118,48 @@ def list_rules(
 def schema() -> None:
     """Print the JSON Schema of rule files (for editor validation and completion)."""
     typer.echo(json.dumps(rule_file_schema(), indent=2))
+
+
+def import_ftr(
+    source: Path = typer.Argument(..., metavar="FILE|DIR", help="A FiveFilters site config file (example.com.txt) "
+                                  "or a folder of them (a checkout of ftr-site-config)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder to write the YAML rule sets to "
+                                "(created if missing; a file already there is not overwritten)."),
+) -> None:
+    """Write each site config as an equivalent YAML site rule set (NAME.yaml in DIR).
+
+    strip, strip_id_or_class and strip_image_src become html.prune XPaths; what has no equivalent
+    (body, title/author/date XPaths, find_string, dissolve, test_url) is kept as a comment in the
+    file and listed as FILE:LINE: directive: why. The written folder passes `cleaner rules check`.
+    Exit code 2 if the source holds no site config or a file could not be written.
+    """
+    if not source.exists():
+        typer.echo(f"cleaner: no such file or folder: {source}", err=True)
+        raise typer.Exit(2)
+    if not looks_like_checkout(source):
+        typer.echo(f"cleaner: {source} is not a FiveFilters site config (NAME.txt with a dot in NAME, e.g. "
+                   "example.com.txt) nor a folder of them", err=True)
+        raise typer.Exit(2)
+    output.mkdir(parents=True, exist_ok=True)
+    written = kept = failed = 0
+    for config in SiteConfigs([FolderSource(source)]):
+        imported = to_yaml(config)
+        target = output / imported.file_name
+        if target.exists():
+            typer.echo(f"{target}: exists, not overwritten (remove it to import {config.file} again)", err=True)
+            failed += 1
+            continue
+        try:
+            target.write_text(imported.text, encoding="utf-8")
+        except OSError as err:
+            typer.echo(f"{target}: cannot write ({err})", err=True)
+            failed += 1
+            continue
+        written += 1
+        kept += len(imported.warnings)
+        for warning in imported.warnings:
+            typer.echo(warning)
+    typer.echo(f"{written} rule set(s) written to {output}; {kept} line(s) with no YAML equivalent kept as comments"
+               + (f"; {failed} not written" if failed else ""), err=True)
+    if failed:
+        raise typer.Exit(2)
