@@ -212,6 +212,7 @@ class Cleaner:
         result = self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
                                  page_metadata=page.metadata, from_html=True, page_type=page_type or page.page_type,
                                  shapes=page.shapes)
+        result.warnings.extend(page.warnings)  # what the HTML parser could not read: never cut silently
         if prepared is not None:
             prepared.annotate(result, site_config.reason())
         elif failure:

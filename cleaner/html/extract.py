@@ -7,10 +7,10 @@ from urllib.parse import urljoin
 import regex
 import trafilatura
 from lxml import etree
-from trafilatura.utils import load_html
 
 from cleaner.html.errors import ExtractionError  # noqa: F401 - raised here, named by callers
 from cleaner.html.pagemeta import page_metadata
+from cleaner.html.parse import parse_page
 from cleaner.html.select import MAIN, Selection, alternative_outputs, output_selector, worth_choosing
 from cleaner.html.strategies import MAIN as MAIN_EXTRACTION, Choice, choose
 from cleaner.html.structure import page_shapes
@@ -26,6 +26,7 @@ class ExtractedPage:
     page_type: PageType | None = None  # what kind of page it is, from its HTML tree (cleaner.pagetype)
     selection: Selection | None = None  # which extraction the text is, when one was chosen (select.py)
     extraction: Choice | None = None  # the page type's strategy or the main extraction (html/strategies/)
+    warnings: list[str] = field(default_factory=list)  # what the parser could not read (html/parse.py)
 
 
 _CANONICAL = regex.compile(
@@ -67,10 +68,10 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     With `strategies` (the default), a page that is not an article may keep its type's own
     extraction instead of the main one, and a page with no main text the paragraph scorer's
     (html/strategies/); the select.py choice then runs only on pages that kept the main one."""
-    tree = load_html(html)
+    tree, warnings = parse_page(html)
     if tree is None:
         # trafilatura takes a fragment without <html>/<body> (one block, or bare text) for no HTML.
-        tree = load_html(f"<html><body>{html}</body></html>")
+        tree, warnings = parse_page(f"<html><body>{html}</body></html>")
     if tree is None:
         raise ExtractionError("no HTML tree could be built from the page (nothing in it parses as HTML)")
     # The page type is read from the whole page (its markup, schema.org types, URL) before
@@ -95,8 +96,9 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
     elif select:
         selection = Selection(MAIN, text, {})  # an article: the main extraction, no alternative tried
     if not text.strip():
+        cut = "".join(f"; {warning}" for warning in warnings)  # the parser's cut may be why
         raise ExtractionError("no main text found in the HTML page (neither trafilatura nor the paragraph "
-                              "scorer found any text outside navigation, forms and scripts)")
+                              f"scorer found any text outside navigation, forms and scripts){cut}")
     shapes = None
     main_kept = (selection is None or selection.name == MAIN) and (extraction is None or extraction.name == MAIN_EXTRACTION)
     if markdown and main_kept:
@@ -106,7 +108,7 @@ def extract_html(html: str, url: str | None = None, prune_xpath: list[str] | Non
             # page ("guide" on /docs/a/ -> /guide); structure.py resolves them against the page.
             linked = trafilatura.bare_extraction(tree, url=None, include_links=True, **_main_options(prune_xpath))
         shapes = page_shapes(document.body, text, linked.body if linked is not None else None, link_base(tree, url))
-    return ExtractedPage(text, metadata, shapes, detected, selection, extraction)
+    return ExtractedPage(text, metadata, shapes, detected, selection, extraction, warnings)
 
 
 def main_extraction(tree: etree._Element, url: str | None, prune_xpath: list[str] | None = None) -> str:

@@ -50,28 +50,34 @@ def element_text(element: etree._Element, skip: Callable[[etree._Element], bool]
             lines.append(text)
         current.clear()
 
-    def walk(node: etree._Element) -> None:
-        tag = node.tag if isinstance(node.tag, str) else None
+    # Walked with a stack of its own, not by recursion: a page may nest 2,048 elements deep (html/parse.py).
+    ENTER, TAIL, LEAVE = 0, 1, 2
+    pending: list[tuple[int, etree._Element]] = [(ENTER, element)]
+    while pending:
+        step, node = pending.pop()
+        if step == TAIL:
+            if node.tail:
+                current.append(node.tail)
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else None
+        if step == LEAVE:
+            if tag in CELLS:
+                current.append(" | ")
+            elif tag in BLOCKS:
+                end_line()
+            continue
         if tag is None:  # a comment or processing instruction: only its tail is text
-            return
-        tag = tag.lower()
+            continue
         if tag in INVISIBLE or hidden(node) or (skip is not None and skip(node)):
-            return
-        block = tag in BLOCKS
-        if block:
+            continue
+        if tag in BLOCKS:
             end_line()
         if node.text:
             current.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                current.append(child.tail)
-        if tag in CELLS:
-            current.append(" | ")
-        elif block:
-            end_line()
-
-    walk(element)
+        pending.append((LEAVE, node))
+        for child in reversed(node):
+            pending.append((TAIL, child))
+            pending.append((ENTER, child))
     end_line()
     return "\n".join(line.strip(" |") for line in lines if line.strip(" |"))
 
