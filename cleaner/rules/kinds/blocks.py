@@ -29,7 +29,8 @@ class DropBlockRule(Rule):
     kind = "drop-block"
     phase = 2
     summary = ("Drop a heading line and the list that follows it, up to the next line of prose "
-               "(a sentence of running text) or the end of the document.")
+               "(a sentence of running text) or the end of the document; a list of items ('- ...') "
+               "ends at its last item.")
     settings_type = DropBlockSettings
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
@@ -45,9 +46,12 @@ class DropBlockRule(Rule):
             changed = True
             taken = 0
             i += 1
+            # A list of items ends at its last item: the line after it is the article's next
+            # heading or paragraph, not one more title of the list.
+            itemised = i < len(candidates) and _is_item(candidates[i].text)
             while i < len(candidates) and taken < self.settings.max_lines:
                 line = candidates[i]
-                if is_prose(line.text):
+                if is_prose(line.text) or (itemised and not _is_item(line.text)):
                     break
                 if "stop" in self.patterns and self.search("stop", line.text, ctx):
                     break
@@ -57,9 +61,48 @@ class DropBlockRule(Rule):
         return changed
 
 
+def _is_item(text: str) -> bool:
+    """A list item: the line starts with a list marker ('- ', '• ', '* ')."""
+    return strip_bullet(text) != text.strip()
+
+
 # Two sentences on one line ("Problems with variables? Here is an excerpt."): a teaser's text or
 # a paragraph, never a headline.
 _SENTENCE_BREAK = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}\p{Ll}")
+
+# What a line of a record holds and a headline does not: a day of a month, a clock time, an amount
+# with its currency or unit, a street address, or a short label with its value ("Director: Jane
+# Roe", "Venue: Olympia Hall"). A run of such lines is a schedule, a tour or race calendar, a credit
+# list, a price list or spec lines: the article's own data, not a list of other stories.
+_MONTH = (r"(?:jan(?:uary|vier|uar|eiro)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|märz|maart"
+          r"|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maio|maggio|mei|june?|juni?|juin|junio|junho|giugno"
+          r"|july?|juli|juil(?:let)?|julio|julho|luglio|aug(?:ust|usti)?|ao[uû]t|agosto|sept?(?:ember)?|septembre"
+          r"|septiembre|setembro|settembre|oct(?:ober|obre)?|okt(?:ober)?|octubre|outubro|ottobre|nov(?:ember|embre|iembre|embro)?"
+          r"|dec(?:ember)?|dez(?:ember|embro)?|d[ée]cembre|diciembre|dicembre"
+          r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+          r"|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня)\.?")
+_RECORD_FIELD = regex.compile(
+    rf"(?:\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"   # 19 July, July 19th
+    r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"                                                     # 19.07.2025, 2025-07-19
+    r"|\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?|uhr|h)\b|\b\d{1,2}:\d\d\b"                           # 8 pm, 20:30
+    r"|[$€£¥₽₴]\s?\d|\b\d[\d.,]*\s?(?:[$€£¥₽₴%]|usd|eur|gbp|kg|km|mm|cm|ml|gb|mb|tb|mah|kwh|hz|ghz)(?!\w)"  # amounts
+    r"|\b\d{1,5}\s+(?:[NSEW]\.?\s+)?(?-i:(?:(?:\p{Lu}[\w'’.-]*|\d+(?:st|nd|rd|th))\s+){1,3})"                                  # 106 N Central Ave
+    r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|pl|place|sq|square)\b\.?"
+    r"|^\s*[^\W\d][\w'’&/.-]*(?:\s+[\w'’&/.-]+){0,2}\s*:\s+\S+(?:\s+\S+){0,5}\s*$)",            # Label: value
+    regex.IGNORECASE | regex.VERSION1)
+
+
+def is_record_line(text: str) -> bool:
+    """A line holding a date, a time, an amount, an address or a "Label: value" pair.
+
+    >>> is_record_line("July 19 -- Olympia Hall, Toronto, ON")
+    True
+    >>> is_record_line("Art Director: Jane Roe")
+    True
+    >>> is_record_line("Kremlin to disregard U.S. comments on unauthorized protests")
+    False
+    """
+    return bool(_RECORD_FIELD.search(strip_bullet(text)))
 
 
 @dataclass(frozen=True)
@@ -73,6 +116,13 @@ class DropTitleRunSettings(Settings):
     bulleted: bool = setting(
         True, help="Also count list items ('- ...', '• ...') as headlines; off leaves bulleted lists, "
                    "which an HTML extractor mostly keeps for content, alone.")
+    before_article: bool = setting(
+        True, help="Also drop runs before the article's first prose; off leaves the top of the text, "
+                   "where an HTML extractor puts the article's own title, standfirst and headings, alone "
+                   "(and a text with no prose at all keeps every run).")
+    max_records: float = setting(
+        1.0, help="Keep a run when more than this share of its lines hold a date, a time, an amount, an "
+                  "address or a 'Label: value' pair (a schedule, a credit or price list); 1: never.")
 
 
 class DropTitleRunRule(Rule):
@@ -92,12 +142,25 @@ class DropTitleRunRule(Rule):
         first_prose, last_prose = (prose_at[0], prose_at[-1]) if prose_at else (None, None)
         changed = False
         for start, end in runs(is_title):
-            inside_article = first_prose is not None and first_prose < start and last_prose >= end
-            if end - start >= self.settings.min_run and (self.settings.anywhere or not inside_article):
-                for line in candidates[start:end]:
-                    ctx.drop(line, self.id)
-                changed = True
+            if end - start < self.settings.min_run or not self._around_article(start, end, first_prose, last_prose):
+                continue
+            run = candidates[start:end]
+            if sum(is_record_line(line.text) for line in run) > self.settings.max_records * len(run):
+                continue
+            for line in run:
+                ctx.drop(line, self.id)
+            changed = True
         return changed
+
+    def _around_article(self, start: int, end: int, first_prose: int | None, last_prose: int | None) -> bool:
+        """Whether the run [start, end) sits where this rule looks: before or after the prose (or anywhere)."""
+        if self.settings.anywhere:
+            return True
+        if first_prose is None:
+            return self.settings.before_article
+        after = start > last_prose
+        before = end <= first_prose
+        return after or (before and self.settings.before_article)
 
 
 @dataclass(frozen=True)
