@@ -188,12 +188,14 @@ class Cleaner:
         return CleanResult(clean, metadata, ctx.removals, lines, ctx.warnings, ctx.notes, repaired, decisions)
 
     def clean_html(self, html: str | bytes, *, url: str | None = None, path: str | None = None,
-                   charset: str | None = None, page_type: str | None = None) -> CleanResult:
+                   charset: str | None = None, page_type: str | None = None,
+                   chrome: LearnedChrome | None = None) -> CleanResult:
         """Extract the main text of an HTML page with trafilatura, then clean it like text. The page
         type is detected from the HTML tree unless `page_type` is given.
-        `charset`: the encoding the transport declared for the bytes (an HTTP header), if any."""
+        `charset`: the encoding the transport declared for the bytes (an HTTP header), if any.
+        `chrome` overrides the cleaner's own, as in clean_text."""
         if not html or html.isspace():  # an empty page is an empty document, as an empty text file is
-            return self.clean_text("", url=url, path=path, from_html=True)
+            return self.clean_text("", url=url, path=path, from_html=True, chrome=chrome)
         # Imported here, not at the top: trafilatura and htmldate cost about 0.2 s of CPU to import,
         # which a run of text documents never needs.
         from cleaner.html.extract import canonical_url, extract_html
@@ -211,7 +213,7 @@ class Cleaner:
             page.metadata.update(prepared.metadata)
         result = self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
                                  page_metadata=page.metadata, from_html=True, page_type=page_type or page.page_type,
-                                 shapes=page.shapes)
+                                 shapes=page.shapes, chrome=chrome)
         result.warnings.extend(page.warnings)  # what the HTML parser could not read: never cut silently
         if prepared is not None:
             prepared.annotate(result, site_config.reason())
@@ -240,11 +242,11 @@ class Cleaner:
         return xpaths
 
     def clean_bytes(self, data: bytes, *, html: bool = False, url: str | None = None,
-                    path: str | None = None) -> CleanResult:
+                    path: str | None = None, chrome: LearnedChrome | None = None) -> CleanResult:
         """Decode raw bytes (encoding found from the bytes) and clean them."""
         if html:
-            return self.clean_html(data, url=url, path=path)
-        return self.clean_text(decode_bytes(data), url=url, path=path)
+            return self.clean_html(data, url=url, path=path, chrome=chrome)
+        return self.clean_text(decode_bytes(data), url=url, path=path, chrome=chrome)
 
     def repair(self, text: str) -> str:
         """The repaired text, with nothing removed."""

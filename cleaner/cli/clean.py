@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from cleaner.cli.options import (CHROME_MIN_DOCS_OPTION, CHROME_SHARE_OPTION, LEARN_CHROME_OPTION, NO_DEFAULTS_OPTION,
-                                 RULES_OPTION, build_cleaner, default_workers, fail, learn_batch_chrome, plural,
+                                 RULES_OPTION, build_cleaner, default_workers, fail, chrome_pass, plural,
                                  quiet_stdout)
 from cleaner.cli.review import new_collector, write_review
 from cleaner.cli.progress import Progress
@@ -310,9 +310,6 @@ def clean(
     if engine == Engine.dask:
         _check_dask_usage(fmt_name, output_path, resume=resume, report=report)  # before anything is written
     _lock_outputs(ctx, outputs)
-    if learn_chrome_ and engine != Engine.dask:  # on Dask, the workers learn it (engines/dask_shards.py)
-        learn_batch_chrome(cleaner, paths, exclude, max_bytes, chrome_min_docs, chrome_share, quiet,
-                           follow_links=follow_links)
     workers = workers or default_workers()
     if engine == Engine.dask:
         chrome = (chrome_min_docs, chrome_share) if learn_chrome_ else None
@@ -329,6 +326,11 @@ def clean(
     note = None if quiet else (lambda message: typer.echo(f"cleaner: {message}", err=True))
     inputs = iter_inputs(paths, exclude=exclude, max_bytes=max_bytes, skipped=records_skipped, on_note=note,
                          follow_links=follow_links)
+    # Site chrome is learned as the batch is read, before --resume skips what is done: a resumed
+    # run learns the same chrome from the same documents.
+    learning = chrome_pass(learn_chrome_, chrome_min_docs, chrome_share)
+    if learning is not None:
+        inputs = learning.inputs(inputs)
     collector = new_collector(cleaner) if review is not None else None
 
     checkpoint = None
@@ -497,6 +499,8 @@ def clean(
     except OutputError as err:
         write_failed(err)
     if not quiet:
+        if learning is not None and learning.sites_learned:
+            typer.echo(f"cleaner: {learning.summary()}", err=True)
         typer.echo(summary.line(), err=True)
         if wrote:
             typer.echo(f"cleaner: {wrote}", err=True)

@@ -12,8 +12,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from cleaner.engines.stopping import INTERRUPTED_EXIT, RunInterrupted, StopSignals
-from cleaner.fullpage.chrome import can_read_twice, learn_chrome
+from cleaner.fullpage.chrome import ChromeStream
 from cleaner.io.decode import decode_bytes
 from cleaner.io.sources import InputFailure, iter_inputs
 from cleaner.pipeline import Cleaner
@@ -124,36 +123,23 @@ def read_path_bytes(path: str) -> bytes:
         raise  # unreachable
 
 
-# Chrome learned from the batch: `clean` and `review` run the same first pass.
+# Chrome learned from the batch: `clean` and `review` learn it the same way, while cleaning.
 LEARN_CHROME_OPTION = typer.Option(
     True, "--learn-chrome/--no-learn-chrome",
-    help="First read the batch once to learn each site's chrome (lines recurring in many of its "
-         "documents: same URL host, or same folder) and drop it (rule id learned-chrome). "
-         "Not done for stdin, which cannot be read twice.")
+    help="Learn each site's chrome (lines recurring in many of its documents: same URL host, or same folder) "
+         "from a sample of its first text documents (up to 100, within 1,000 inputs or 32 MB of it) and drop "
+         "it (rule id learned-chrome). Read once, while cleaning: a sample's documents wait until it is complete.")
 CHROME_MIN_DOCS_OPTION = typer.Option(
-    5, "--chrome-min-docs", min=2, metavar="N", help="A site needs this many documents before its chrome is learned.")
+    5, "--chrome-min-docs", min=2, metavar="N", help="A site's sample needs this many documents before its chrome is learned.")
 CHROME_SHARE_OPTION = typer.Option(
     0.5, "--chrome-share", min=0.0, max=1.0, metavar="SHARE",
-    help="A line is chrome when it occurs in at least this share of its site's documents.")
+    help="A line is chrome when it occurs in at least this share of its site's sampled documents.")
 
 
-def learn_batch_chrome(cleaner: Cleaner, paths: List[str], exclude: List[Path], max_bytes: int,
-                       min_documents: int, min_share: float, quiet: bool, follow_links: bool = False) -> None:
-    """A first, reading-only pass over the batch: lines recurring across a site's documents
-    become the cleaner's learned chrome. Stdin, pipes and FIFOs cannot be read twice: left out. Ctrl-C
-    stops it between two documents (exit code 130)."""
-    paths = [path for path in paths if can_read_twice(path)]  # a pipe or stdin is read once, to clean it
-    if not paths:
-        return
-    with StopSignals() as stop:
-        try:
-            cleaner.chrome = learn_chrome(stop.until_stopped(iter_inputs(paths, exclude=exclude, max_bytes=max_bytes,
-                                                                      follow_links=follow_links)),
-                                          min_documents=min_documents, min_share=min_share)
-        except RunInterrupted:
-            fail("interrupted while reading the batch to learn site chrome; nothing was written", INTERRUPTED_EXIT)
-    if not quiet and cleaner.chrome:
-        typer.echo(f"cleaner: {cleaner.chrome.summary()}", err=True)
+def chrome_pass(learn: bool, min_documents: int, min_share: float) -> ChromeStream | None:
+    """The chrome pass a batch's inputs go through (None: not learning): each site's chrome is
+    learned from a sample of its first documents as they are read (fullpage/chrome.py)."""
+    return ChromeStream(min_documents=min_documents, min_share=min_share) if learn else None
 
 
 # Options that change how a run goes, never what it writes: a command line meant to say what

@@ -14,7 +14,7 @@ import typer
 
 from cleaner import __version__
 from cleaner.cli.options import (CHROME_MIN_DOCS_OPTION, CHROME_SHARE_OPTION, LEARN_CHROME_OPTION, NO_DEFAULTS_OPTION,
-                                 RULES_OPTION, build_cleaner, command_line, default_workers, fail, learn_batch_chrome)
+                                 RULES_OPTION, build_cleaner, command_line, default_workers, fail, chrome_pass)
 from cleaner.cli.progress import Progress
 from cleaner.engines.local import run_batch
 from cleaner.engines.outcome import TimeLimit
@@ -84,8 +84,8 @@ def review(
     if output.is_dir():
         fail(f"--output {output} is a folder; name the HTML file to write, e.g. {output / 'review.html'}", 2)
     cleaner = build_cleaner(rules, no_default_rules)
-    if learn_chrome_:
-        learn_batch_chrome(cleaner, paths, [output], max_bytes, chrome_min_docs, chrome_share, quiet)
+    learning = chrome_pass(learn_chrome_, chrome_min_docs, chrome_share)
+    inputs = iter_inputs(paths, exclude=[output], max_bytes=max_bytes)
     collector = new_collector(cleaner, sample)
     show_progress = (sys.stderr.isatty() if progress is None else progress) and not quiet
     meter = Progress(paths) if show_progress else None
@@ -102,7 +102,7 @@ def review(
             meter.update(running.documents, running.failed, running.input_bytes)
 
     try:
-        summary = run_batch(cleaner, iter_inputs(paths, exclude=[output], max_bytes=max_bytes), collector.add,
+        summary = run_batch(cleaner, inputs if learning is None else learning.inputs(inputs), collector.add,
                             report_error, workers=workers or default_workers(), on_outcome=after_each,
                             time_limit=TimeLimit.from_option(None))  # clean's default: HTML pages have a time limit
     except KeyboardInterrupt:

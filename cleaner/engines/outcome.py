@@ -115,11 +115,12 @@ def empty_warning(result: CleanResult) -> str:
 def clean_item(cleaner: Cleaner, item: InputItem) -> Record:
     """The output record for one document; raises ValueError (with a reason) when it cannot be cleaned."""
     if item.kind == "html":
-        result = cleaner.clean_html(item.content, url=item.url, path=item.path, charset=item.charset)
+        result = cleaner.clean_html(item.content, url=item.url, path=item.path, charset=item.charset,
+                                    chrome=item.chrome)
     elif isinstance(item.content, bytes):
-        result = cleaner.clean_bytes(item.content, url=item.url, path=item.path)
+        result = cleaner.clean_bytes(item.content, url=item.url, path=item.path, chrome=item.chrome)
     else:
-        result = cleaner.clean_text(item.content, url=item.url, path=item.path)
+        result = cleaner.clean_text(item.content, url=item.url, path=item.path, chrome=item.chrome)
     record: Record = {"id": item.id, **result.as_record(spans=cleaner.spans, lines=cleaner.record_lines)}
     if item.metadata:  # what the container said about the document (a WARC record's date)
         record["metadata"].update(item.metadata)

@@ -20,12 +20,10 @@ hashes when a group holds too many, so memory stays bounded on any batch size.
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from cleaner.io.decode import decode_bytes
@@ -89,9 +87,11 @@ class ChromeLearner:
         stats = self.groups.setdefault(group, _Group())
         stats.documents += 1
         seen: set[bytes] = set()
+        read: set[str] = set()  # lines met in this document already: no need to hash them again
         for raw in text.split("\n"):
-            if len(raw) > self.max_line_chars:
+            if len(raw) > self.max_line_chars or raw in read or not raw or raw.isspace():
                 continue
+            read.add(raw)
             key = line_key(raw)
             if key is None or key in seen:
                 continue
@@ -200,22 +200,176 @@ class LearnedChrome:
         return f"learned chrome: {total} recurring lines in {len(self.lines)} site(s)"
 
 
-def can_read_twice(path: str) -> bool:
-    """True when `path` names a regular file or a folder: what the learning pass may read before
-    the cleaning pass reads it again. Stdin ('-'), a pipe (`<(cat a.txt)`), a FIFO or a device
-    gives its bytes once: a first pass would leave the cleaning pass nothing (or wait forever)."""
-    if path == "-":
-        return False
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return True  # the cleaning pass reports what is wrong with it; learning just skips it
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
-
-
 def learn_chrome(inputs: Iterable[Input], min_documents: int = 5, min_share: float = 0.5) -> LearnedChrome:
-    """Read a batch once and learn each site's chrome from it."""
+    """Read a batch once and learn each site's chrome from all of it (the library's way: the
+    command line learns while it cleans, from a sample of each site, with ChromeStream)."""
     learner = ChromeLearner(min_documents=min_documents, min_share=min_share)
     for item in inputs:
         learner.add_input(item)
     return learner.learned()
+
+
+# --- learning while cleaning -------------------------------------------------------------------
+#
+# A batch is read once. A site's chrome is learned from a sample: its first SAMPLE_DOCUMENTS text
+# documents, or fewer when the sample's window closes first (WINDOW_DOCUMENTS inputs or
+# WINDOW_BYTES of input read since the sample's first document) or the batch ends. The sample's
+# documents wait (in input order, with everything read after them) until it closes; then they
+# and every later document of the site are cleaned with what it learned. A sample of fewer than
+# min_documents learns nothing, and the site's next document opens a new sample: a site whose
+# pages come in bursts far apart is still learned from a burst. So the input waiting is at most a
+# window (documents and bytes), whatever the batch's size, and output starts once the first
+# site's sample is complete (at once for HTML pages, which are not learned from).
+#
+# Which sample a document belongs to depends only on the order, sites, kinds and sizes of the
+# documents (never on their text, the number of workers or when they finish): SamplePlan decides
+# it, and the same plan gives the same chrome on any engine.
+
+SAMPLE_DOCUMENTS = 100
+WINDOW_DOCUMENTS = 1_000
+WINDOW_BYTES = 32 << 20
+
+
+@dataclass
+class _Sample:
+    key: str  # names the sample in a ChromeLearner: its site and how many samples opened before it
+    group: str
+    start: int  # the position (from 0) of the input that opened it
+    start_bytes: int  # bytes of input read before that input
+    documents: int = 0  # text documents in it
+
+
+class SamplePlan:
+    """Which sample each input belongs to, input after input (see above): `assign` names the
+    input's sample (None: no site, or an HTML page of a site not learned or sampled) and the
+    samples that closed with this input, in the order they opened; `finish` closes the rest."""
+
+    def __init__(self, min_documents: int = 5, sample_documents: int = SAMPLE_DOCUMENTS,
+                 window_documents: int = WINDOW_DOCUMENTS, window_bytes: int = WINDOW_BYTES):
+        self.min_documents = min_documents
+        self.sample_documents = max(sample_documents, min_documents)
+        self.window_documents = max(window_documents, 1)
+        self.window_bytes = window_bytes
+        self.open: dict[str, _Sample] = {}  # site -> its open sample, in the order they opened
+        self.learned: dict[str, str] = {}  # site -> the sample its later documents are cleaned with
+        self.samples = 0  # samples opened so far (numbers them)
+        self.position = 0
+        self.bytes_read = 0
+
+    def assign(self, group: str | None, learns: bool, size: int) -> tuple[str | None, list[_Sample]]:
+        """The sample of the next input (of site `group`; `learns`: a text document, counted in
+        its site's sample) and the samples closed after it."""
+        key = None
+        sample = self.open.get(group) if group is not None else None
+        if group is None:
+            pass
+        elif group in self.learned:
+            key = self.learned[group]
+        elif sample is not None:
+            key = sample.key
+        elif learns:  # an HTML page never opens a sample: it would hold the batch for nothing
+            sample = _Sample(f"{group}\x00{self.samples}", group, self.position, self.bytes_read)
+            self.samples += 1
+            self.open[group] = sample
+            key = sample.key
+        self.position += 1
+        self.bytes_read += size
+        closed = []
+        if sample is not None and learns:
+            sample.documents += 1
+            if sample.documents >= self.sample_documents:
+                closed.append(self._close(sample))
+        for first in list(self.open.values()):  # oldest first; a later one opened after it
+            if (self.position - first.start < self.window_documents
+                    and self.bytes_read - first.start_bytes < self.window_bytes):
+                break
+            closed.append(self._close(first))
+        return key, closed
+
+    def finish(self) -> list[_Sample]:
+        return [self._close(sample) for sample in list(self.open.values())]
+
+    def _close(self, sample: _Sample) -> _Sample:
+        del self.open[sample.group]
+        if sample.documents >= self.min_documents:  # enough to judge: the site's later documents follow it
+            self.learned[sample.group] = sample.key
+        return sample
+
+
+class ChromeStream:
+    """The command line's chrome pass: `inputs(batch)` gives the batch's inputs back in order,
+    each text and HTML document with `chrome` set to its site's LearnedChrome (empty when
+    nothing was learned), learned from a sample as described above. Holds at most a window of
+    inputs. Read once: stdin and pipes are learned from too."""
+
+    def __init__(self, min_documents: int = 5, min_share: float = 0.5, sample_documents: int = SAMPLE_DOCUMENTS,
+                 window_documents: int = WINDOW_DOCUMENTS, window_bytes: int = WINDOW_BYTES):
+        self.plan = SamplePlan(min_documents, sample_documents, window_documents, window_bytes)
+        self.learner = ChromeLearner(min_documents=min_documents, min_share=min_share)
+        self.chrome: dict[str, LearnedChrome] = {}  # sample key -> what it learned (closed samples in use)
+        self.sites_learned = 0
+        self.lines_learned = 0
+        self.empty = LearnedChrome({}, {})
+        self.waiting: Counter = Counter()  # sample key -> inputs waiting with it
+
+    def inputs(self, inputs: Iterable[Input]) -> Iterator[Input]:
+        waiting: deque[tuple[Input, str | None]] = deque()
+        for item in inputs:
+            group, text = self._read(item)
+            key, closed = self.plan.assign(group, text is not None, item.size)
+            if key is not None and text is not None and key not in self.chrome:
+                self.learner.add(text, group=key)
+            waiting.append((item, key))
+            if key is not None:
+                self.waiting[key] += 1
+            for sample in closed:
+                self._learn(sample)
+            while waiting and (waiting[0][1] is None or waiting[0][1] in self.chrome):
+                yield self._with_chrome(*waiting.popleft())
+        for sample in self.plan.finish():
+            self._learn(sample)
+        while waiting:
+            yield self._with_chrome(*waiting.popleft())
+
+    @staticmethod
+    def _read(item: Input) -> tuple[str | None, str | None]:
+        """The input's site, and its text when it is a text document to learn from."""
+        if not isinstance(item, InputItem):
+            return None, None
+        group = group_for(item.url, item.path)
+        if item.kind != "text":
+            return group, None
+        try:
+            text = item.content if isinstance(item.content, str) else decode_bytes(item.content)
+        except Exception:  # the cleaning pass reports the document's error; learning just skips it
+            return group, None
+        return group, text
+
+    def _learn(self, sample: _Sample) -> None:
+        stats = self.learner.groups.pop(sample.key, None)
+        lines: dict[bytes, tuple[str, int]] = {}
+        if stats is not None and stats.documents >= self.learner.min_documents:
+            need = max(2, self.learner.min_documents, self.learner.min_share * stats.documents)
+            lines = {key: (stats.texts[key], n) for key, n in stats.counts.items() if n >= need}
+        self.chrome[sample.key] = LearnedChrome({sample.group: lines}, {sample.group: sample.documents}) \
+            if lines else self.empty
+        if lines and self.plan.learned.get(sample.group) == sample.key:
+            self.sites_learned += 1
+            self.lines_learned += len(lines)
+
+    def _with_chrome(self, item: Input, key: str | None) -> Input:
+        if key is not None:
+            self.waiting[key] -= 1
+            chrome = self.chrome[key]
+            if not self.waiting[key]:
+                del self.waiting[key]
+                if self.plan.learned.get(key.rsplit("\x00", 1)[0]) != key:
+                    del self.chrome[key]  # no later document needs it: a window's worth of samples at most
+        else:
+            chrome = self.empty
+        if isinstance(item, InputItem):
+            item.chrome = chrome
+        return item
+
+    def summary(self) -> str:
+        return f"learned chrome: {self.lines_learned} recurring lines in {self.sites_learned} site(s)"

@@ -24,6 +24,9 @@ class InputItem:
     charset: str | None = None  # the encoding the transport declared (a WARC record's HTTP header)
     offset: int | None = None  # the byte offset, for a record of a WARC file
     row: int | None = None  # the row number (from 1), for a row of a Parquet file
+    # The site chrome learned for this document's site while the batch is read (a LearnedChrome
+    # of fullpage/chrome.py, set by its ChromeStream); None: the cleaner's own.
+    chrome: Any = None
 
 
 @dataclass
