@@ -20,9 +20,15 @@ KEEP = {
     "class1-credits": "article",          # "Role: Name" lines at the end of a piece
     "class1-spec-lines": "article",       # "Battery: 360 Wh" spec lines with units and prices
     "class1-pros-cons": "article",        # Pros / Cons lists of a review
+    # class 4: dates and bracketed lines where they are content
+    "class4-forum-dates": "forum",        # each post's date line in a thread
+    "class4-asides": "article",           # "(No, really.)", "Rye/Spelt": the text's own, no agency signature
+    # class 5: lines that name an image and are no photo credit
+    "class5-config-image-lines": "documentation",   # "image: nginx:1.27" in a config file
 }
 DROP = {
     "related-headlines": "article",       # a bare "Read more" link and a heading-less list of other stories
+    "agency-credits": "article",          # a photo credit line and an agency signature "(dpa)"
 }
 
 
@@ -42,6 +48,11 @@ def test_content_is_kept_whole(cleaner, stem):
 def test_boilerplate_is_dropped(cleaner, stem):
     result = cleaner.clean_text(_read(f"{stem}.txt"), page_type=DROP[stem])
     assert result.text == _read(f"{stem}.expected.txt")
+
+
+def test_forum_date_lines_still_give_the_date(cleaner):
+    result = cleaner.clean_text(_read("class4-forum-dates.txt"), page_type="forum")
+    assert result.metadata.get("date") == "2026-02-14"
 
 
 def test_every_fixture_is_used():

@@ -7,9 +7,9 @@ from typing import Any
 
 import regex
 
-from cleaner.document import Line, Removal
-from cleaner.rules.kinds.base import (Context, PatternTimeout, Rule, Settings, ignore_case_setting, kept_lines,
-                                      max_words_setting, min_words_setting, setting, verbose_setting)
+from cleaner.document import PAGE_TYPES, Line, Removal
+from cleaner.rules.kinds.base import (Context, PatternTimeout, Rule, RuleDataError, Settings, ignore_case_setting,
+                                      kept_lines, max_words_setting, min_words_setting, setting, verbose_setting)
 from cleaner.text.dates import to_iso_date
 
 
@@ -29,6 +29,9 @@ class CaptureSettings(Settings):
     ignore_case: bool = ignore_case_setting()
     verbose: bool = verbose_setting()
     drop: bool = setting(True, help="Drop the line once captured.")
+    keep_on: str = setting(
+        "", help="Page types, comma-separated (e.g. 'forum'), where the line is captured but kept: on a "
+                 "forum thread each post's date line is part of the post.")
     first_lines: int = setting(0, help="Only look at the first N non-blank lines (0: everywhere).")
     min_words: int = min_words_setting()
     max_words: int = max_words_setting()
@@ -44,6 +47,10 @@ class CaptureRule(Rule):
         super().__init__(*args, **kwargs)
         # "The first N lines" depends on which lines earlier removals left.
         self.context_free = not self.settings.first_lines
+        self.keep_on = frozenset(t.strip() for t in self.settings.keep_on.split(",") if t.strip())
+        unknown = sorted(self.keep_on - set(PAGE_TYPES))
+        if unknown:
+            raise RuleDataError(f"unknown page type {unknown[0]!r} in 'keep_on'; known: {', '.join(PAGE_TYPES)}")
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         candidates = kept_lines(lines)
@@ -64,7 +71,7 @@ class CaptureRule(Rule):
                     value = to_iso_date(value)
                 if value and name not in ctx.metadata:
                     ctx.metadata[name] = value
-            if self.settings.drop:
+            if self.settings.drop and ctx.page_type not in self.keep_on:
                 ctx.drop(line, self.id)
                 changed = True
         return changed
