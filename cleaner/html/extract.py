@@ -8,6 +8,7 @@ import regex
 import trafilatura
 from lxml import etree
 
+from cleaner.html.comparison_gate import gated
 from cleaner.html.errors import ExtractionError  # noqa: F401 - raised here, named by callers
 from cleaner.html.pagemeta import page_metadata
 from cleaner.html.parse import parse_page
@@ -124,5 +125,8 @@ def _main_options(prune_xpath: list[str] | None) -> dict:
 
 
 def _main_document(tree: etree._Element, url: str | None, prune_xpath: list[str] | None):
-    """trafilatura's main extraction of the page (its text and the tree it kept), or None."""
-    return trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
+    """trafilatura's main extraction of the page (its text and the tree it kept), or None. The
+    same as trafilatura's full extraction, without its readability comparison where that cannot
+    change the text (comparison_gate.py)."""
+    with gated():
+        return trafilatura.bare_extraction(tree, url=url, **_main_options(prune_xpath))
