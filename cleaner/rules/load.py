@@ -43,6 +43,7 @@ from cleaner.rules.kinds.base import Rule, RuleDataError
 from cleaner.rules.examples import PassedExamples, check_examples
 from cleaner.rules.model import Example, RuleError, RuleProblem, RuleSet
 from cleaner.rules.kinds.registry import RULE_KINDS
+from cleaner.rules.limits import MAX_PATTERN_CHARS, MAX_RULE_FILE_BYTES, file_too_big, pattern_too_long
 
 RULESET_KEYS = {"name", "description", "match", "page_types", "defines", "html", "rules"}
 HTML_KEYS = {"prune"}
@@ -88,7 +89,17 @@ def refused_tags(value: Any) -> list[RefusedTag]:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """The safe loader (no object construction), recording mapping lines, refusing duplicate keys."""
+    """The safe loader (no object construction), recording mapping lines, refusing duplicate keys
+    and aliases (*name): a "billion laughs" of nested aliases expands exponentially in whatever
+    walks the loaded value, and a hand-written rule file has no need of them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML alias *{event.anchor} is refused: rule files do not use aliases (&name/*name); "
+                "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -205,6 +216,8 @@ def _load_rule(spec: Any, file: str, defines: dict[str, str], problems: list[Rul
         if not _check_type(spec[name], option.type):
             problems.append(RuleProblem(file, line_of(name), rule_id,
                                         f"{name!r} must be {getattr(option.type, '__name__', option.type)}"))
+        elif option.is_pattern and len(spec[name]) > MAX_PATTERN_CHARS:
+            problems.append(RuleProblem(file, line_of(name), rule_id, pattern_too_long(repr(name), len(spec[name]))))
         elif option.is_pattern:
             try:
                 # With the flags the rule compiles it with, so that compiling it again for the rule
@@ -339,7 +352,15 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     """
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:  # at most the limit: a file without a size (a device) is not read without end
+            raw = f.read(MAX_RULE_FILE_BYTES + 1)
+            if len(raw) > MAX_RULE_FILE_BYTES:
+                size = os.fstat(f.fileno()).st_size
+                problems.append(RuleProblem(file, 0, "", file_too_big(size) if size > MAX_RULE_FILE_BYTES else
+                                            f"rule file is over the {MAX_RULE_FILE_BYTES:,}-byte limit for one rule "
+                                            "file (it has no size: a device or a pipe?)"))
+                return None
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         problems.append(RuleProblem(file, 0, "", f"cannot read rule file: {err}"))
         return None
@@ -374,6 +395,11 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     if not isinstance(defines, dict) or not all(isinstance(v, str) for v in defines.values()):
         problems.append(RuleProblem(file, data.line, "", "'defines' maps names to regex strings"))
         defines = {}
+    for define_name, define in list(defines.items()):
+        if len(define) > MAX_PATTERN_CHARS:
+            problems.append(RuleProblem(file, getattr(defines, "line_of", lambda key: data.line)(define_name), "",
+                                        pattern_too_long(f"defines.{define_name}", len(define))))
+            defines = {key: value for key, value in defines.items() if key != define_name}
     match = data.get("match") or {}
     if not isinstance(match, dict) or set(match) - MATCH_KEYS:
         problems.append(RuleProblem(file, getattr(match, "line", data.line), "",
@@ -384,6 +410,9 @@ def load_ruleset_file(path: Path, problems: list[RuleProblem]) -> RuleSet | None
     paths = _string_list(match.get("paths"), "paths", file, match_line, problems)
     markers = []
     for marker in _string_list(match.get("markers"), "markers", file, match_line, problems):
+        if len(marker) > MAX_PATTERN_CHARS:
+            problems.append(RuleProblem(file, match_line, "", pattern_too_long("a marker", len(marker))))
+            continue
         try:
             markers.append(regex.compile(marker))
         except regex.error as err:

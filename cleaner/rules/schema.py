@@ -7,6 +7,7 @@ from typing import Any
 from cleaner.document import PAGE_TYPES
 from cleaner.rules.kinds.base import Option
 from cleaner.rules.kinds.registry import RULE_KINDS
+from cleaner.rules.limits import MAX_PATTERN_CHARS
 
 _JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
 
@@ -37,6 +38,8 @@ def _option_schema(option: Option) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": _JSON_TYPES[option.type], "description": option.help}
     if option.default is not None:
         schema["default"] = option.default
+    if option.is_pattern:
+        schema["maxLength"] = MAX_PATTERN_CHARS  # rules/limits.py: the loader refuses longer
     return schema
 
 
@@ -84,7 +87,7 @@ def rule_file_schema() -> dict[str, Any]:
             "html": {"type": "object", "additionalProperties": False,
                      "description": "For HTML input: what to cut from the page before extraction.",
                      "properties": {"prune": {**string_list, "description": "XPath expressions pruned from the page."}}},
-            "defines": {"type": "object", "additionalProperties": {"type": "string"},
+            "defines": {"type": "object", "additionalProperties": {"type": "string", "maxLength": MAX_PATTERN_CHARS},
                         "description": "Named sub-patterns, used in patterns as (?&name)."},
             "rules": {"type": "array", "items": {"oneOf": [_kind_schema(kind) for kind in sorted(RULE_KINDS)]}},
         },
