@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from cleaner.fullpage.chrome import LearnedChrome
 from cleaner.ftr.collection import SiteConfigs, site_configs_for
+from cleaner.ftr.guide import guided_extraction
 from cleaner.ftr.ruleset import FtrRuleSet, ftr_ruleset
 from cleaner.io.decode import decode_bytes
 from cleaner.document import PAGE_TYPES, CleanResult, Line
@@ -82,8 +83,8 @@ class Cleaner:
     models judge best for it (trafilatura's main one or a cheap alternative), at about twice the cost.
     `site_configs`: the FiveFilters site configs for HTML pages (cleaner/ftr/): by default only the
     checkouts of the collection among `rules`; the bundled snapshot is opt-in
-    (`site_configs=bundled_configs()`): on the WCXB dev pages of hosts with a file it loses F1
-    (0.780 -> 0.764, benchmarks/ftr_wcxb.py), so it is not applied unasked.
+    (`site_configs=bundled_configs()`): on the dev pages of hosts with a file it gains less than the
+    issue's target (docs/benchmarks.md, benchmarks/ftr_wcxb.py), so it is not applied unasked.
     """
 
     def __init__(self, rules: Iterable[str | os.PathLike[str]] = (), use_default_rules: bool = True,
@@ -202,15 +203,19 @@ class Cleaner:
         if isinstance(html, bytes):
             html = decode_bytes(html, html=True, charset=charset)
         url = url or canonical_url(html)
-        # The FiveFilters file for the page's host, if any, cuts and chooses before extraction.
+        prune_xpath = self.prune_xpaths(html, url, path)
+
+        def extract(source):
+            return extract_html(source, url=url, prune_xpath=prune_xpath, page_type=page_type,
+                                select=self.select_extraction, markdown=self.markdown, links=self.links)
+
+        page = extract(html)
+        # The FiveFilters file for the page's host, if any, narrows or cleans that extraction (ftr/guide.py).
         site_config = self.site_config(url)
-        prepared, failure = site_config.prepare(html) if site_config is not None else (None, None)
-        page = extract_html(prepared.source if prepared is not None else html, url=url,
-                            prune_xpath=self.prune_xpaths(html, url, path),
-                            page_type=page_type, select=self.select_extraction, markdown=self.markdown,
-                            links=self.links)
+        prepared, failure = site_config.prepare(html, page.text) if site_config is not None else (None, None)
         if prepared is not None:
-            page.metadata.update(prepared.metadata)
+            detected = page_type or (page.page_type.name if page.page_type is not None else None)
+            page = guided_extraction(prepared, page, extract, detected)
         result = self.clean_text(page.text, url=url or page.metadata.get("url"), path=path,
                                  page_metadata=page.metadata, from_html=True, page_type=page_type or page.page_type,
                                  shapes=page.shapes, chrome=chrome)

@@ -180,13 +180,150 @@ def test_importing_the_cleaner_does_not_read_the_snapshot():
     assert result.stdout.strip() == "[]"
 
 
-# --- the hook: a real page of a host with a file ---------------------------------------
+# --- the hook: pages of hosts with a real file of the snapshot ----------------------------
 
 PAGE = """<html><head><title>T</title><meta property="og:title" content="The real headline"></head><body>
 <div class="nav">Home News Sport Weather Home News Sport Weather</div>
 <div id="maincontent"><div class="share-tools">Share on Facebook Share on Twitter</div>
 <p>""" + "The council approved the new budget after a long debate on Tuesday evening. " * 8 + """</p></div>
 <footer>Copyright all rights reserved</footer></body></html>"""
+
+PROSE = ("The committee reviewed the proposal in detail and found that the costs had been underestimated "
+         "by a wide margin, which led to a second round of hearings in the spring. ")
+
+
+def bundled_cleaner():
+    from cleaner import Cleaner
+    from cleaner.ftr.collection import bundled_configs
+    return Cleaner(site_configs=bundled_configs())
+
+
+def plain_cleaner():
+    from cleaner import Cleaner
+    return Cleaner()
+
+
+def arxiv_page(abstract: str = PROSE * 3) -> str:
+    # arxiv.org.txt: title //h1[...' title '], body //blockquote[...' abstract '], date citation_date.
+    return f"""<html><head><title>[2009.03017] A paper</title>
+<meta name="citation_date" content="2020-09-07"><meta property="og:type" content="article"><meta name="citation_author" content="Doe, Jane">
+</head><body><main><article id="abs">
+<h1 class="title mathjax">Learning to rank the pages of a site</h1>
+<div class="authors">Jane Doe, John Roe</div>
+<blockquote class="abstract mathjax">{abstract}</blockquote>
+<div class="comments"><p>Comments: 12 pages, 5 figures, accepted at the workshop on the ranking of pages in 2020.</p></div>
+<div class="subjects"><p>Subjects: Information Retrieval (cs.IR); Machine Learning (cs.LG) and other fields of study.</p></div>
+<div class="history"><p>From: Jane Doe, submission history and versions of the paper with their sizes in kilobytes.</p></div>
+</article></main></body></html>"""
+
+
+def test_a_current_body_narrows_the_extraction_to_its_container():
+    url = "https://arxiv.org/abs/2009.03017"
+    plain = plain_cleaner().clean_html(arxiv_page(), url=url)
+    assert "Subjects: Information Retrieval" in plain.text  # without the file: kept
+    result = bundled_cleaner().clean_html(arxiv_page(), url=url)
+    assert "costs had been underestimated" in result.text
+    assert "Subjects: Information Retrieval" not in result.text and "submission history" not in result.text
+    assert any(r.rule == "ftr:arxiv.org:body:3" and r.text.startswith("Subjects:") for r in result.removed)
+    assert "ftr:arxiv.org" in result.metadata["rulesets"]
+    assert any("body (line 3) kept" in d for d in result.decisions)
+    # Metadata XPaths: the title and author are the file's; the page has no other date: the file's fills it.
+    assert result.metadata["title"] == "Learning to rank the pages of a site"
+    assert result.metadata["author"] == "Doe, Jane" and result.metadata["date"] == "2020-09-07"
+
+
+def test_a_body_holding_little_of_the_extracted_text_is_not_used():
+    """The container matches (40+ words) but the extractor's text is mostly elsewhere: the file's old
+    XPath and the extractor disagree, and the extraction is kept as it is."""
+    other = "".join(f"<p>{sentence}</p>" for sentence in (
+        "Our introduction explains why ranking the pages of one site differs from ranking the whole web, "
+        "and which signals a site offers that the web at large does not.",
+        "The second section surveys earlier work on link analysis, click models and the learning of "
+        "ranking functions from the judgements of trained assessors.",
+        "We then describe the collection we built from four news sites over two years, with the queries "
+        "their readers typed and the articles they opened afterwards.",
+        "The experiments compare six rankers on that collection and find that the simplest one, "
+        "trained on clicks alone, is hard to beat on every site but one.",
+        "A closing discussion lists what remains open: fresh articles without clicks, sites in several "
+        "languages, and readers who never use the search box at all."))
+    page = arxiv_page(abstract=PROSE * 2).replace('<div class="subjects">', f'<div class="intro">{other}</div><div class="subjects">')
+    url = "https://arxiv.org/abs/2009.03017"
+    result = bundled_cleaner().clean_html(page, url=url)
+    assert result.text == plain_cleaner().clean_html(page, url=url).text
+    assert any("body (line 3) not used" in d for d in result.decisions)
+
+
+def test_a_stale_body_leaves_the_page_as_without_the_file():
+    # nytimes.com.txt: every body XPath (articleBody sections, //article[1]) matches nothing here.
+    page = PAGE.replace("share-tools", "other-tools")
+    url = "https://www.nytimes.com/2020/01/01/nyregion/budget.html"
+    result = bundled_cleaner().clean_html(page, url=url)
+    assert result.text == plain_cleaner().clean_html(page, url=url).text
+    assert "council approved" in result.text
+    assert any("no body XPath matched" in d for d in result.decisions)
+
+
+def test_strip_id_or_class_of_a_real_file_cuts_and_is_reported():
+    page = PAGE.replace("share-tools", "shareTools")  # nytimes.com.txt: strip_id_or_class: shareTools
+    result = bundled_cleaner().clean_html(page, url="https://www.nytimes.com/2020/01/01/a.html")
+    assert "Share on Facebook" not in result.text and "council approved" in result.text
+    line = next(d.line for d in SiteConfigs.for_rules().get("nytimes.com").words["strip_id_or_class"]
+                if d.value == "shareTools")
+    assert any(r.rule == f"ftr:nytimes.com:strip_id_or_class:{line}" for r in result.removed)
+
+
+def test_a_cut_never_takes_a_fifth_of_the_main_text(tmp_path):
+    from cleaner import Cleaner
+    checkout = tmp_path / "ftr"
+    checkout.mkdir()
+    # "content" is inside the class of the article's own wrapper today: a stale word.
+    (checkout / "example.org.txt").write_text("strip_id_or_class: content\nstrip_id_or_class: share-tools\n",
+                                              encoding="utf-8")
+    page = PAGE.replace('id="maincontent"', 'class="article-content"')
+    result = Cleaner(rules=[checkout]).clean_html(page, url="https://example.org/a")
+    assert "council approved" in result.text and "Share on Facebook" not in result.text
+    assert any("1 left" in d for d in result.decisions)
+
+
+def test_cuts_that_make_the_extractor_lose_the_article_are_undone(tmp_path):
+    from cleaner import Cleaner
+    checkout = tmp_path / "ftr"
+    checkout.mkdir()
+    (checkout / "example.org.txt").write_text("strip: //p[@class='para']\n", encoding="utf-8")
+    page = ("<html><body><article><h1>Budget</h1>" + "".join(
+        f'<p class="para">{n}. {PROSE}</p>' for n in range(6)) + "</article></body></html>")
+    result = Cleaner(rules=[checkout]).clean_html(page, url="https://example.org/a")
+    assert result.text == plain_cleaner().clean_html(page, url="https://example.org/a").text
+    assert any("cuts undone" in d for d in result.decisions)
+    assert not any(r.rule.startswith("ftr:") for r in result.removed)
+
+
+def test_replace_string_of_a_real_file_rewrites_the_html():
+    # theguardian.com.txt replaces curly quotes with straight ones in the raw HTML.
+    page = PAGE.replace("The council approved", "The council\u2019s panel approved")
+    result = bundled_cleaner().clean_html(page, url="https://www.theguardian.com/uk/2020/jan/01/budget")
+    assert "council's panel approved" in result.text and "\u2019" not in result.text
+
+
+def test_a_subdomain_file_serves_the_sites_pages_and_its_date_does_not_override_the_pages():
+    # .substack.com.txt serves every NAME.substack.com; its date XPath only fills a page with none.
+    page = PAGE.replace("<title>T</title>", '<title>T</title><meta property="article:published_time" '
+                        'content="2021-03-04T10:00:00Z">')
+    result = bundled_cleaner().clean_html(page, url="https://someone.substack.com/p/budget")
+    assert "ftr:.substack.com" in result.metadata["rulesets"]
+    assert result.metadata["date"] == "2021-03-04"
+
+
+def test_on_a_forum_thread_the_body_is_not_used(tmp_path):
+    from cleaner import Cleaner
+    checkout = tmp_path / "ftr"
+    checkout.mkdir()
+    (checkout / "example.org.txt").write_text("body: //div[@class='question']\n", encoding="utf-8")
+    posts = "".join(f'<div class="post"><p>{PROSE}</p></div>' for _ in range(3))
+    page = (f'<html><body><div class="question"><p>{PROSE * 2}</p></div>{posts}</body></html>')
+    result = Cleaner(rules=[checkout]).clean_html(page, url="https://example.org/a", page_type="forum")
+    assert result.text == plain_cleaner().clean_html(page, url="https://example.org/a", page_type="forum").text
+    assert any("body not used on a forum page" in d for d in result.decisions)
 
 
 def test_a_checkout_among_rules_applies_and_the_bundled_snapshot_is_opt_in(tmp_path):

@@ -1,19 +1,21 @@
 """Apply a site config to an HTML page before extraction: rewrite the raw HTML (find_string /
 replace_string), read title, author and date (XPaths, on the page as fetched), cut what `strip`,
-`strip_id_or_class` and `strip_image_src` name, unwrap what `dissolve` names, and choose the
-article container (`body`).
+`strip_id_or_class` and `strip_image_src` name, unwrap what `dissolve` names, and find the
+article container (`body`). How the result meets the extraction is guide.py's.
 
 The files are community data and many are old, so nothing here may empty a page:
-- a `body` XPath is taken only when what it matches holds a non-trivial amount of text
-  (MIN_BODY_WORDS); otherwise the next one is tried, and when none does the whole page (after the
-  cuts) is extracted from, as without a file;
+- a `body` XPath is taken only when what it matches holds a non-trivial amount of visible text
+  (MIN_BODY_WORDS); otherwise the next one is tried;
 - a cut never takes an element holding most of the page's text (MAX_CUT_SHARE): a word of
   `strip_id_or_class` is matched inside class names as Full-Text RSS does, and a word that has
-  become a layout class on today's page would otherwise take the article with it.
+  become a layout class on today's page would otherwise take the article with it;
+- given the page's main text as extracted without the file, a cut never takes an element holding
+  a fifth of it or more (MAX_CUT_OF_MAIN_TEXT): a strip that now matches the headline or a block of
+  the article's paragraphs is stale, not boilerplate.
 """
 from __future__ import annotations
 
-import copy
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -28,6 +30,9 @@ from cleaner.text.dates import to_iso_date
 MIN_BODY_WORDS = 40
 # A cut that would take more than this share of the page's words is not made (see above).
 MAX_CUT_SHARE = 0.5
+# A cut holding this share of the main text extracted without the file is not made (see above).
+# Boilerplate a file cuts (share bars, related lists, captions, bylines) is each a small part of it.
+MAX_CUT_OF_MAIN_TEXT = 0.2
 # Removals cut from the page before extraction have no line of the text: line 0.
 BEFORE_EXTRACTION = 0
 
@@ -38,22 +43,23 @@ class PreparedPage:
 
     config: SiteConfig
     tree: HtmlElement  # the whole page after the rewrites and cuts
-    content: HtmlElement | None  # a page of the chosen container alone; None: no body matched
     metadata: dict[str, str] = field(default_factory=dict)  # title, author, date from the XPaths
     removals: list[Removal] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)  # for `cleaner explain`
     body: Directive | None = None  # the body directive taken
     body_misses: list[Directive] = field(default_factory=list)  # body directives tried and not taken
+    container_text: str | None = None  # the visible text of what the body matched; None: no body matched
+    cuts: int = 0  # elements cut (strip, strip_id_or_class, strip_image_src)
+    rewritten: bool = False  # a find_string changed the raw HTML
 
     @property
-    def source(self) -> HtmlElement:
-        """What the text is extracted from: the container when a body matched, else the whole page."""
-        return self.content if self.content is not None else self.tree
+    def changed_page(self) -> bool:
+        """Whether the page to extract from differs from the page as fetched."""
+        return bool(self.cuts or self.rewritten or self.config.xpaths["dissolve"])
 
     def annotate(self, result: CleanResult, reason: str) -> None:
-        """Put what the config did into a result cleaned from `source`: its cuts first among the
-        removals (line 0: they were cut before there were lines), its decisions first, its name
-        among the rule sets."""
+        """Put what the config did into a result: its cuts first among the removals (line 0: they
+        were cut before there were lines), its decisions first, its name among the rule sets."""
         result.removed[:0] = self.removals
         result.decisions[:0] = [f"site config {self.config.name}: {reason}"] + self.decisions
         names = result.metadata.setdefault("rulesets", [])
@@ -67,12 +73,51 @@ def rule_id(config: SiteConfig, directive: Directive) -> str:
     return f"{config.name}:{directive.name}:{directive.line}"
 
 
+# Text a reader never sees: counted in no share and matched by no line.
+_VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style or "
+                            "ancestor::noscript or ancestor::template)]")
+
+
+def visible_text(element: HtmlElement) -> str:
+    return " ".join(" ".join(_VISIBLE_TEXT(element)).split())
+
+
 def _words(element: HtmlElement) -> int:
-    return len(element.text_content().split())
+    return len(visible_text(element).split())
 
 
 def _text(element: HtmlElement) -> str:
-    return " ".join(element.text_content().split())
+    return visible_text(element)
+
+
+_NOT_WORD = re.compile(r"\W+")
+
+
+def squashed(text: str) -> str:
+    """Text without anything but letters and digits, lower-cased: how a line of extracted text is
+    found in a page's text whatever spacing and punctuation the extractor wrote.
+
+    >>> squashed("Hello,  World!")
+    'helloworld'
+    """
+    return _NOT_WORD.sub("", text).lower()
+
+
+def words_held(lines: list[tuple[str, int]], text: str) -> int:
+    """How many words of these (squashed line, words) pairs are lines found inside `text`."""
+    inside = squashed(text)
+    return sum(words for line, words in lines if line in inside)
+
+
+def main_text_lines(main_text: str | None) -> list[tuple[str, int]]:
+    """The lines of an extracted text as (squashed line, words), those of 4+ words only: a short
+    line ("Share", "Mac") is found inside every element."""
+    lines = []
+    for line in (main_text or "").split("\n"):
+        words = len(line.split())
+        if words >= 4:
+            lines.append((squashed(line), words))
+    return lines
 
 
 def _evaluate(config: SiteConfig, directive: Directive, tree: HtmlElement, **variables) -> list:
@@ -127,7 +172,7 @@ def read_metadata(config: SiteConfig, tree: HtmlElement) -> tuple[dict[str, str]
 
 
 def _cut(tree: HtmlElement, elements: list[HtmlElement], page_words: int, rule: str,
-         removals: list[Removal]) -> tuple[int, int]:
+         removals: list[Removal], main_lines: list[tuple[str, int]], main_words: int) -> tuple[int, int]:
     """Remove the elements (keeping their tails); (cut, refused) counts."""
     cut = refused = 0
     for element in elements:
@@ -135,11 +180,14 @@ def _cut(tree: HtmlElement, elements: list[HtmlElement], page_words: int, rule: 
             continue
         if not _attached(element, tree):
             continue  # already cut with an ancestor
-        words = _words(element)
+        text = _text(element)
+        words = len(text.split())
         if page_words and words > MAX_CUT_SHARE * page_words:
             refused += 1
             continue
-        text = _text(element)
+        if main_words and words_held(main_lines, text) >= MAX_CUT_OF_MAIN_TEXT * main_words:
+            refused += 1
+            continue
         if text:
             removals.append(Removal(rule, text, BEFORE_EXTRACTION))
         element.drop_tree()
@@ -174,33 +222,21 @@ def load_html(html: str) -> HtmlElement | None:
     return trafilatura_load_html(html)
 
 
-def _container_page(tree: HtmlElement, containers: list[HtmlElement]) -> HtmlElement:
-    """A page of the page's <head> and a <body> of copies of the containers (several matches are
-    joined, as Full-Text RSS joins them)."""
-    page = etree.Element("html")
-    head = tree.find("head")
-    page.append(copy.deepcopy(head) if head is not None else etree.Element("head"))
-    body = etree.SubElement(page, "body")
-    for container in containers:
-        clone = copy.deepcopy(container)
-        clone.tail = None
-        if clone.tag in ("body", "html"):
-            clone.tag = "div"
-        body.append(clone)
-    return load_html(etree.tostring(page, encoding="unicode"))
-
-
-def prepare_page(html: str, config: SiteConfig) -> PreparedPage | None:
-    """The page with the config applied, or None when no HTML tree can be built from it."""
-    tree = load_html(rewrite_html(html, config))
+def prepare_page(html: str, config: SiteConfig, main_text: str | None = None) -> PreparedPage | None:
+    """The page with the config applied, or None when no HTML tree can be built from it.
+    `main_text`: the page's main text as extracted without the file, which no cut may take much of."""
+    rewritten = rewrite_html(html, config)
+    tree = load_html(rewritten)
     if tree is None:
         return None
     metadata, read = read_metadata(config, tree)
-    prepared = PreparedPage(config, tree, None, metadata)
+    prepared = PreparedPage(config, tree, metadata, rewritten=rewritten != html)
     if read:
         prepared.decisions.append(f"{config.name}: read {', '.join(read)}")
     body_element = tree.find("body")
     page_words = _words(body_element if body_element is not None else tree)
+    main_lines = main_text_lines(main_text)
+    main_words = sum(words for _, words in main_lines)
     cuts: list[str] = []
     for name in ("strip", "strip_id_or_class", "strip_image_src"):
         cut = refused = 0
@@ -215,11 +251,13 @@ def prepare_page(html: str, config: SiteConfig) -> PreparedPage | None:
                 elements = _elements(_evaluate(config, _ID_OR_CLASS, tree, word=word))
             else:
                 elements = _elements(_evaluate(config, _IMAGE_SRC, tree, word=directive.value.strip()))
-            done, skipped = _cut(tree, elements, page_words, rule, prepared.removals)
+            done, skipped = _cut(tree, elements, page_words, rule, prepared.removals, main_lines, main_words)
             cut, refused = cut + done, refused + skipped
+        prepared.cuts += cut
         if cut or refused:
             cuts.append(f"{name} cut {cut} element{'s' * (cut != 1)}"
-                        + (f" ({refused} left: they held most of the page's text)" if refused else ""))
+                        + (f" ({refused} left: they held most of the page's text or a fifth of its main text)"
+                           if refused else ""))
     for directive in config.xpaths["dissolve"]:
         for element in _elements(_evaluate(config, directive, tree)):
             if element.getparent() is not None and _attached(element, tree):
@@ -228,9 +266,10 @@ def prepare_page(html: str, config: SiteConfig) -> PreparedPage | None:
         prepared.decisions.append(f"{config.name}: " + "; ".join(cuts))
     for directive in config.xpaths["body"]:
         containers = _outermost([e for e in _elements(_evaluate(config, directive, tree)) if _attached(e, tree)])
-        words = sum(map(_words, containers))
+        texts = [visible_text(container) for container in containers]
+        words = sum(len(text.split()) for text in texts)
         if words >= MIN_BODY_WORDS:
-            prepared.body, prepared.content = directive, _container_page(tree, containers)
+            prepared.body, prepared.container_text = directive, "\n".join(texts)
             prepared.decisions.append(f"{config.name}: body (line {directive.line}) {directive.value[:80]}: "
                                       f"{len(containers)} element{'s' * (len(containers) != 1)}, {words} words")
             break

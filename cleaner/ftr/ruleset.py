@@ -30,11 +30,12 @@ class FtrRuleSet(RuleSet):
     def reason(self) -> str:
         return f"host {self.host} (FiveFilters file {self.config.pattern}.txt)"
 
-    def prepare(self, html: str) -> tuple[PreparedPage | None, str | None]:
+    def prepare(self, html: str, main_text: str | None = None) -> tuple[PreparedPage | None, str | None]:
         """The page with the config applied, or (None, why not). A file of the collection is
-        community data: whatever goes wrong in applying it, the page is extracted without it."""
+        community data: whatever goes wrong in applying it, the page is extracted without it.
+        `main_text`: the page's main text extracted without the file (no cut may take much of it)."""
         try:
-            prepared = prepare_page(html, self.config)
+            prepared = prepare_page(html, self.config, main_text)
         except Exception as err:  # noqa: BLE001 - any failure of a community file falls back to no file
             return None, f"site config {self.name} could not be applied ({type(err).__name__}: {err}); " \
                          "the page was extracted without it"
