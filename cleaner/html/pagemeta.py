@@ -104,7 +104,8 @@ def _first_text(tree: HtmlElement, xpath: str) -> str:
 
 def page_title(tree: HtmlElement, title: str | None, sitename: str | None, url: str | None) -> str | None:
     """The page's own title: its first <h1> when <title> or og:title contains it (a headline of two
-    words or more), else `title` (what trafilatura found) without the site's name.
+    words or more) and it is not the site's name (a blog's logo is often its first <h1>, and its
+    <title> names the site too), else `title` (what trafilatura found) without the site's name.
 
     >>> from lxml.html import fromstring
     >>> tree = fromstring('<html><head><title>Pay rise agreed | Kurier</title></head>'
@@ -113,15 +114,42 @@ def page_title(tree: HtmlElement, title: str | None, sitename: str | None, url: 
     'Pay rise agreed'
     >>> page_title(fromstring('<html><body><h1>Menu</h1></body></html>'), "Kurier - Pay rise agreed", "Kurier", None)
     'Pay rise agreed'
+    >>> blog = fromstring('<html><head><title>Slow Garden Notes | Why we stopped digging</title></head>'
+    ...                   '<body><h1>Slow Garden Notes</h1><h2>Why we stopped digging</h2></body></html>')
+    >>> page_title(blog, "Why we stopped digging", None, "https://www.slowgardennotes.org/2024/05/no-dig")
+    'Why we stopped digging'
     """
     headline = _first_text(tree, "//h1")
     words = _words(headline)
-    if " " in words:
+    if " " in words and not names_site(headline, sitename, url, whole=True):
         said = " ".join(_words(t) for t in (_first_text(tree, "//head/title|//title"), _first_text(
             tree, '//meta[@property="og:title" or @name="og:title"]/@content')))
         if f" {words} " in f" {said} ":
             return headline
     return strip_site_name(title, sitename, url)
+
+
+def names_site(part: str | None, sitename: str | None, url: str | None, whole: bool = False) -> bool:
+    """Whether a piece of text is the site's name: its og:site_name, or the name in its domain
+    ("Harbour Daily" on harbour-daily.com), spaces and case ignored. A part of a <title> names the
+    site also when it starts with the domain's name ("Kurier.at"); with `whole` (an <h1>, which on
+    a shop names a product after its brand: "Nintendo Switch" on nintendo.com) only the whole name
+    counts.
+
+    >>> names_site("Harbour Daily", None, "https://www.harbour-daily.com/a"), names_site("Kurier", "Kurier", None)
+    (True, True)
+    >>> names_site("Pay rise agreed", "Kurier", "https://kurier.at/a")
+    False
+    """
+    squashed = _words(part).replace(" ", "")
+    if not squashed:
+        return False
+    if squashed == _words(sitename).replace(" ", ""):
+        return True
+    label = _words(registered_domain(url).split(".")[0]).replace(" ", "") if url else ""  # harbour-daily: harbourdaily
+    if whole:
+        return bool(label) and squashed == label
+    return bool(label) and (squashed.startswith(label) or (label.startswith(squashed) and len(squashed) >= 4))
 
 
 def strip_site_name(title: str | None, sitename: str | None, url: str | None) -> str | None:
@@ -140,19 +168,10 @@ def strip_site_name(title: str | None, sitename: str | None, url: str | None) ->
     pieces = TITLE_SEPARATOR.split(title)  # part, separator, part, ...
     if len(pieces) == 1:
         return title
-    names = {_words(sitename).replace(" ", "")} - {""}
-    label = _words(registered_domain(url).split(".")[0]).replace(" ", "") if url else ""  # harbour-daily: harbourdaily
-
-    def names_site(part: str) -> bool:
-        squashed = _words(part).replace(" ", "")
-        if not squashed:
-            return False
-        return squashed in names or bool(label) and (squashed.startswith(label) or
-                                                    (label.startswith(squashed) and len(squashed) >= 4))
     first, last = 0, len(pieces) - 1
-    while last > first and names_site(pieces[last]):
+    while last > first and names_site(pieces[last], sitename, url):
         last -= 2
-    while last > first and names_site(pieces[first]):
+    while last > first and names_site(pieces[first], sitename, url):
         first += 2
     return "".join(pieces[first:last + 1])
 
