@@ -11,8 +11,10 @@ def test_wheel_carries_rules_and_installed_package_finds_them(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
                    check=True, capture_output=True, timeout=600)
-    [wheel] = wheels.glob("cleaner-*.whl")
+    [wheel] = wheels.glob("cleaner_text-*.whl")  # the distribution is cleaner-text (pyproject.toml)
     names = zipfile.ZipFile(wheel).namelist()
+    [metadata] = [name for name in names if name.endswith(".dist-info/METADATA")]
+    assert "\nName: cleaner-text\n" in zipfile.ZipFile(wheel).read(metadata).decode("utf-8")
     assert "cleaner/default_rules/generic/related.yaml" in names
     assert {"cleaner/review/assets/review.css", "cleaner/review/assets/review.js"} <= set(names)  # the review page's
     assert {"cleaner/pagetype/html.model.json", "cleaner/pagetype/text.model.json"} <= set(names)
