@@ -20,6 +20,8 @@ KEEP = {
     "class1-credits": "article",          # "Role: Name" lines at the end of a piece
     "class1-spec-lines": "article",       # "Battery: 360 Wh" spec lines with units and prices
     "class1-pros-cons": "article",        # Pros / Cons lists of a review
+    # class 3: a long paragraph that merely holds a pitch phrase in one sentence
+    "class3-one-sentence-paragraph": "article",   # "subscribe to our idea": nothing to cut
     # class 4: dates and bracketed lines where they are content
     "class4-forum-dates": "forum",        # each post's date line in a thread
     "class4-asides": "article",           # "(No, really.)", "Rye/Spelt": the text's own, no agency signature
@@ -28,6 +30,7 @@ KEEP = {
 }
 DROP = {
     "related-headlines": "article",       # a bare "Read more" link and a heading-less list of other stories
+    "class3-pitch-in-paragraph": "article",   # only the pitch sentence leaves the paragraph
     "agency-credits": "article",          # a photo credit line and an agency signature "(dpa)"
 }
 

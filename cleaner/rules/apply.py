@@ -61,8 +61,7 @@ class DropLineBatch:
                     skipped.add(rule.id)  # as when the rule runs alone: skipped from here on
                     timed_out.append(rule)
                     continue
-                if found:
-                    ctx.drop(line, rule.id)
+                if found and rule.take(line, found, ctx):
                     changed_by.add(rule.id)
                     break
         for rule in sorted(timed_out, key=self.rules.index):  # in rule order, as one by one

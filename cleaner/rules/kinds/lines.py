@@ -86,22 +86,77 @@ class DropLineSettings(Settings):
     verbose: bool = verbose_setting()
     min_words: int = min_words_setting()
     max_words: int = max_words_setting()
+    whole_line_words: int = setting(
+        60, help="A line of more than this many words is a paragraph: when the match is less than half "
+                 "of it, only the sentence holding the match is cut, and nothing when the paragraph is "
+                 "that one sentence (a pitch phrase inside a post's opening paragraph).")
+
+
+# Where a sentence ends: its punctuation (closing quotes and brackets allowed) and the space after it.
+_SENTENCE_END = regex.compile(r"""[.!?…]+["'”’»)\]]*\s+""")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the sentence(s) of `text` that hold the span [start, end).
+
+    >>> text = "We opened in May. Subscribe to our newsletter! Then we grew."
+    >>> a, b = sentence_around(text, 18, 34); text[a:b]
+    'Subscribe to our newsletter! '
+    """
+    first, last = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            first = m.end()
+        elif m.start() >= end:
+            last = m.end()
+            break
+    return first, last
 
 
 class DropLineRule(Rule):
     kind = "drop-line"
     phase = 1
     context_free = True
-    summary = "Drop every line the pattern matches."
+    summary = ("Drop every line the pattern matches; in a long paragraph that the match is a small part "
+               "of, only the sentence holding it.")
     settings_type = DropLineSettings
 
     def apply(self, lines: list[Line], ctx: Context) -> bool:
         changed = False
         for line in kept_lines(lines):
-            if within_word_limits(self, line) and self.search("pattern", line.text, ctx):
-                ctx.drop(line, self.id)
-                changed = True
+            if not within_word_limits(self, line):
+                continue
+            match = self.search("pattern", line.text, ctx)
+            if match:
+                changed |= self.take(line, match, ctx)
         return changed
+
+    def take(self, line: Line, match: regex.Match[str], ctx: Context) -> bool:
+        """Remove what a match in this line stands for: the line, or in a paragraph the match is a
+        small part of, the sentence holding it. Whether anything changed."""
+        if (line.words <= self.settings.whole_line_words or 2 * (match.end() - match.start()) >= len(line.text)
+                or self._matches_again(line.text, match, ctx)):
+            ctx.drop(line, self.id)
+            return True
+        return self._cut_sentence(line, match, ctx)
+
+    def _matches_again(self, text: str, match: regex.Match[str], ctx: Context) -> bool:
+        """Whether the pattern also matches a later sentence of the paragraph: two pitches in one
+        paragraph make it a pitch box, not an article's paragraph with a pitch phrase in it."""
+        _, end = sentence_around(text, match.start(), match.end())
+        return end < len(text) and self.search("pattern", text[end:], ctx) is not None
+
+    def _cut_sentence(self, line: Line, match: regex.Match[str], ctx: Context) -> bool:
+        """Cut the sentence holding the match out of a paragraph; a one-sentence paragraph stays."""
+        start, end = sentence_around(line.text, match.start(), match.end())
+        sentence, rest = line.text[start:end], (line.text[:start] + line.text[end:]).strip()
+        if not regex.search(r"[\p{L}\p{N}]", rest):
+            return False  # the paragraph is that sentence: it is the article's, not a pitch box
+        ctx.removals.append(Removal(self.id, sentence.strip(), line.number, fragment=True))
+        line.text = rest
+        ctx.text_changed = True
+        ctx.version += 1
+        return True
 
 
 @dataclass(frozen=True)
