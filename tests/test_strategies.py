@@ -95,3 +95,43 @@ def test_paragraph_scorer_reads_bare_lines_when_there_are_no_paragraphs():
 def test_a_page_with_no_text_at_all_fails_with_a_clear_error():
     with pytest.raises(ExtractionError, match="no main text found"):
         extract_html("<html><body><div class='app'></div><script>var x = 1;</script></body></html>")
+
+
+def test_collection_adds_the_grid_cards_to_the_category_text(cleaner):
+    html = page("collection-grid.html")
+    main = extract_html(html, page_type="collection", strategies=False, select=False).text
+    assert "Tideline Recycled No-Show Sock" not in main  # trafilatura keeps three cards of six
+    result = cleaner.clean_html(html, page_type="collection")
+    assert result.metadata["extraction"] == "collection-grid"
+    text = result.text
+    assert "Knitted on our own machines in West Yorkshire" in text  # the category description stays
+    for card in ("Harbour Merino Crew Sock £14.00 4.8 out of 5 (212 reviews)", "Tideline Recycled No-Show Sock £9.00"):
+        assert card in text
+    assert text.count("Harbour Merino Crew Sock") == 1  # the main extraction's copy made way for the card
+    for chrome in ("Free UK delivery", "Merino (12)", "Add to basket", "Sort by", "Registered in England", "Next"):
+        assert chrome not in text
+    assert any("6 <li> cards added to 17 words of prose" in d for d in result.decisions)
+
+
+def test_collection_with_long_prose_keeps_the_prose_alone():
+    """Annotators keep only a category's long text (intro, SEO text): with 200 words of prose or
+    more, the grid is not added."""
+    story = "".join(f"<p>Our {step} step: every pair is linked by hand at the toe, washed in soft Pennine "
+                    f"water and left to dry slowly for {hours} hours, so the yarn keeps its spring.</p>"
+                    for step, hours in zip(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                            "eighth", "ninth", "tenth"), range(10, 20)))
+    html = page("collection-grid.html").replace("built for boots and long days.</p>",
+                                                "built for boots and long days.</p>" + story)
+    tree = load_html(html)
+    main = extract_html(html, page_type="collection", strategies=False, select=False).text
+    choice = strategies.choose(tree, None, main, "collection")
+    assert choice.name == "main" and choice.text == main
+
+
+def test_item_groups_leave_menus_and_footers_out():
+    from cleaner.html.strategies import items
+
+    tree = load_html(page("collection-grid.html"))
+    group = items.dominant_group(tree)
+    assert group.parent.get("class") == "product-grid" and len(group.items) == 6
+    assert all("main-nav" not in (g.parent.getparent().get("class") or "") for g in items.groups(tree))

@@ -22,7 +22,7 @@ from typing import Callable
 
 from lxml import etree
 
-from cleaner.html.strategies import fallback, forum
+from cleaner.html.strategies import collection, fallback, forum
 from cleaner.html.strategies.base import Candidate, StrategyInput
 
 MAIN = "main"
@@ -31,6 +31,7 @@ ARTICLE_PROBABILITY_LIMIT = 0.5
 
 STRATEGIES: dict[str, Callable[[StrategyInput], Candidate | None]] = {
     "forum": forum.extract,
+    "collection": collection.extract,
 }
 
 
