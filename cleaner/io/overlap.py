@@ -9,10 +9,11 @@ link or a bind mount of an input is caught too.
 
 Two kinds of output may sit inside an input folder, since folder walks skip the outputs of the
 run, so they are never read as input, and they hold no input to overwrite: an output *folder*
-(text or json output, Dask part files) that is new or that an earlier run wrote (it holds
-formats.OUTPUT_MARKER), and an output file that does not exist yet, that no walk reads or that an
-earlier run wrote (`cleaner clean . -o out.jsonl`, twice). Any other existing file that walks
-read is an input: refused.
+that is new or that an earlier run wrote (it holds formats.OUTPUT_MARKER), and an output file
+that does not exist yet or that no walk reads (`cleaner clean . -o out.jsonl`). An existing
+file there that walks read is an input, whoever wrote it: refused. (Its content cannot prove
+that an earlier run of this command wrote it: a corpus cleaned before, and now cleaned again,
+has the same records; it used to be overwritten.)
 """
 from __future__ import annotations
 
@@ -88,35 +89,6 @@ def _is_cleaner_output_folder(path: Path) -> bool:
         return False
 
 
-def _written_by_cleaner(path: Path) -> bool:
-    """An output file an earlier run wrote (or an empty one): its first record is a cleaned record (metadata with
-    the rule sets applied) or an error record. Records written with --drop-fields metadata do not
-    say so: such a file counts as an input."""
-    import gzip
-    import json
-
-    name = path.name.lower()
-    try:
-        if os.stat(path).st_size == 0:
-            return True  # an empty errors file, say: nothing in it to lose
-        if name.endswith(".parquet"):
-            try:
-                import pyarrow.parquet as pq
-            except ImportError:
-                return False
-            metadata = pq.read_schema(path).field("metadata").type
-            return any(metadata.field(i).name == "rulesets" for i in range(metadata.num_fields))
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(path, "rb") as f:
-            record = json.loads(f.readline(1024 * 1024))
-    except (OSError, EOFError, ValueError, KeyError, AttributeError, TypeError):
-        return False
-    if not isinstance(record, dict):
-        return False
-    metadata = record.get("metadata")
-    return (isinstance(metadata, dict) and "rulesets" in metadata) or {"id", "source", "error"} <= set(record)
-
-
 def check_outputs(inputs: Iterable[str], outputs: Iterable[NamedOutput]) -> None:
     """Raise OutputOverlap for the first output that is, contains or lies inside an input."""
     local_inputs = [raw for raw in inputs if raw != "-" and not _is_url(raw) and os.path.exists(raw)]
@@ -148,11 +120,9 @@ def check_outputs(inputs: Iterable[str], outputs: Iterable[NamedOutput]) -> None
                                         "output to a new folder")
                 if out_ident is None or not (stat.S_ISDIR(os.stat(output.path).st_mode) or is_walked(output.path)):
                     continue  # a new file, or one no walk reads: walks skip the outputs, it destroys no input
-                if _written_by_cleaner(output.path):
-                    continue  # an earlier run's output, which this run's walk skips too: run again
                 raise OutputOverlap(f"{name} is a file inside the input folder {raw}, so an input: it would be "
-                                    "overwritten; write the output outside the inputs (delete it first if an "
-                                    "earlier run wrote it)")
+                                    "overwritten; write the output outside the inputs (or delete it first, if it "
+                                    "is an earlier run's output)")
             if (input_is_folder and out_ident is not None and stat.S_ISREG(os.stat(output.path).st_mode)
                     and os.stat(output.path).st_nlink > 1):
                 other = _same_inode_inside(Path(raw), out_ident)
