@@ -264,12 +264,14 @@ def test_a_missing_line_model_is_reported_with_the_rule_file(tmp_path):
 
 
 def test_a_rule_file_elsewhere_gets_the_bundled_model_by_default(tmp_path):
-    """main-content's declared defaults are what the bundled rule runs, its learned model included."""
+    """main-content's declared defaults are what the bundled rule runs, its learned model included
+    (besides the evidence of a dump, which the rule file gives: its word list is data)."""
     rules = yaml.safe_load((FULLPAGE.parent.parent / "rules" / "generic" / "main-content.yaml").read_text())
     (tmp_path / "mc.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")  # no model file beside it
     rule = load_rulesets([tmp_path / "mc.yaml"])[0].rules[0]
     assert rule.model is not None and rule.settings == dataclasses.replace(
-        MainContentSettings(), line_model=rule.settings.line_model)
+        MainContentSettings(), line_model=rule.settings.line_model, chrome_line=rules["rules"][0]["chrome_line"],
+        min_article_prose=rules["rules"][0]["min_article_prose"])
     assert rule.settings.line_model.endswith("generic/main-content.model.json")
 
 

@@ -282,13 +282,58 @@ class Verdict:
     probabilities: list[float] | None = None  # the line model's, when it decided
 
 
+# How a page's <title> joins the article's title and the site's name, as the first line of a dump
+# shows it ("Council approves budget | City News", "Penny - Stardew Valley Wiki").
+_SITE_TITLE = regex.compile(r"\S\s+(?:\||-|–|—|•|»|::|·)\s+\S")
+
+
+def has_dump_evidence(texts: list[str], chrome_line: regex.Pattern[str] | None, min_chrome_lines: int) -> bool:
+    """Whether the lines carry what only a whole page's text has: the page's <title> as the first
+    line (the site's name after a separator: "Council approves budget | City News"), or at least
+    `min_chrome_lines` lines that are a site's navigation or legal items whole ("Skip to main
+    content", "Sign in", "Privacy policy", "© 2024 ..."). An extractor's output of a listing, a
+    shop's grid or a manual has runs of short lines too, but rarely either of these: extractors
+    leave the <title> out of the text and cut the header and footer bars. `texts` are all the
+    document's lines, those earlier rules took too (an account link, a copyright line are
+    evidence even once gone). No `chrome_line` pattern: the menu conditions alone decide.
+
+    >>> chrome = regex.compile(r"^(?:sign in|privacy policy)$", regex.IGNORECASE)
+    >>> has_dump_evidence(["Budget | City News", "Budget", "Text."], chrome, 2)
+    True
+    >>> has_dump_evidence(["Shoes", "Boots", "Sign in", "Sandals"], chrome, 2)
+    False
+    """
+    if chrome_line is None:
+        return True
+    if texts and _SITE_TITLE.search(texts[0]):
+        return True
+    found = 0
+    for text in texts:
+        if chrome_line.search(text.strip()):
+            found += 1
+            if found >= min_chrome_lines:
+                return True
+    return False
+
+
+def article_prose(texts: list[str], keep: list[bool], classes: list[str]) -> int:
+    """Characters of prose (lines of class good) among the lines kept as the article."""
+    return sum(len(t) for t, k, c in zip(texts, keep, classes) if k and c == GOOD)
+
+
 def judge(texts: list[str], s: MainContentSettings, gaps: list[bool] | None = None,
-          model: LineModel | None = None) -> Verdict:
+          model: LineModel | None = None, chrome_line: regex.Pattern[str] | None = None,
+          whole: list[str] | None = None) -> Verdict:
     """Decide which of `texts` (non-blank lines, in order) belong to the article.
 
     `gaps[i]` says a blank line stands before line i (blocks of lines are a page's boxes). With
     a `model`, a dump's lines are kept by the model's probability instead of by the span and
-    the line classes (which become the model's features).
+    the line classes (which become the model's features). With a `chrome_line` pattern, a
+    document is a dump only with the evidence `has_dump_evidence` asks for, read on `whole` (the
+    document's every non-blank line, removed ones too; default `texts`). And a dump's article
+    holds at least `min_article_prose` characters of prose: a span without a paragraph is no
+    article found (the page's main text is a list: a shop's grid, a catalogue, a directory),
+    and the page is left alone.
 
     >>> menu = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Opinion", "Podcasts",
     ...         "Contact", "About us", "Login", "Search"]
@@ -341,8 +386,10 @@ def judge(texts: list[str], s: MainContentSettings, gaps: list[bool] | None = No
     page = PageLines(texts, features, [c == GOOD for c in classes], [c == BAD for c in classes], menu,
                      [times >= 2 for times in repeats], heading, (start, end),
                      gaps if gaps is not None else [True] * len(texts), stopwords, cjk)
+    evidence = has_dump_evidence(whole if whole is not None else texts, chrome_line, s.min_chrome_lines)
+    is_dump = is_dump and evidence
     probabilities = None
-    if model is not None and (is_dump or s.model_dump_run):
+    if model is not None and evidence and (is_dump or s.model_dump_run):
         probabilities = [model.probability(row) for row in context_rows(page, model.word_evidence)]
         is_dump = is_dump or model_says_dump(probabilities, s)
     if not is_dump:
@@ -353,6 +400,8 @@ def judge(texts: list[str], s: MainContentSettings, gaps: list[bool] | None = No
         # The heading that repeats the page title is the article's title: annotated pages rarely
         # say either way, so the trees learned nothing about it; a reader wants it.
         verdict.keep = [p >= s.keep_probability or i == heading for i, p in enumerate(probabilities)]
+    if article_prose(texts, verdict.keep, classes) < s.min_article_prose:
+        return Verdict(False, [True] * len(texts), language, (start, end), classes, page, probabilities)
     return verdict
 
 
@@ -441,6 +490,17 @@ class MainContentSettings(Settings):
     model_dump_probability: float = setting(
         0.1, help="... a line being surely boilerplate below this probability ...")
     model_dump_share: float = setting(0.3, help="... and such lines making up at least this share of the document.")
+    chrome_line: str | None = setting(
+        None, pattern=True, help="Regex for a line that is a site's navigation or legal item whole (\"Sign in\", "
+                                 "\"Privacy policy\"). Set, a document is a dump only when it has min_chrome_lines "
+                                 "such lines or a first line that is a page title (\"Title | Site\"), counting "
+                                 "lines earlier rules removed: an extractor's output of a listing or a manual "
+                                 "has menus' short lines but rarely either. Unset: the menu conditions alone decide.")
+    min_chrome_lines: int = setting(2, help="How many chrome_line lines make a dump (with chrome_line set).")
+    min_article_prose: int = setting(
+        0, help="A dump's article holds at least this many characters of prose (good lines): a span "
+                "without a paragraph is no article found (the page's main text is a list), and the "
+                "page is left alone (0: no minimum).")
 
 
 class MainContent(Rule):
@@ -471,7 +531,10 @@ class MainContent(Rule):
         if not could_be_dump(texts, self.settings):
             return False
         gaps = [i == 0 or line.number != candidates[i - 1].number + 1 for i, line in enumerate(candidates)]
-        verdict = ctx.memo[MEMO_KEY] = judge(texts, self.settings, gaps, self.model)
+        # The evidence of a whole page is read on every line, those earlier rules took too.
+        whole = [line.text for line in lines if not line.blank]
+        verdict = ctx.memo[MEMO_KEY] = judge(texts, self.settings, gaps, self.model,
+                                             self.patterns.get("chrome_line"), whole)
         if not verdict.is_dump:
             return False
         for n, (line, keep) in enumerate(zip(candidates, verdict.keep)):
