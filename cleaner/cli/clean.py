@@ -547,9 +547,11 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
         if meter is not None:
             meter.update(running.documents, running.failed, running.input_bytes)
 
-    def told(learned) -> None:  # as the local engine says it, before the first document is cleaned
-        if not quiet and learned:
-            typer.echo(f"cleaner: {learned.summary()}", err=True)
+    learned_chrome = []
+
+    def told(learned) -> None:  # said at the end, where the local engine says it (it learns while cleaning)
+        if learned:
+            learned_chrome.append(learned)
 
     exclude = [p for p in (output, errors) if p is not None]
     try:
@@ -573,5 +575,7 @@ def _clean_on_dask(paths: List[str], cleaner: Cleaner, fmt: str, output: Optiona
     if errors_file is not None:
         errors_file.close()
     if not quiet:
+        for learned in learned_chrome:
+            typer.echo(f"cleaner: {learned.summary()}", err=True)
         typer.echo(summary.line(), err=True)
     raise typer.Exit(1 if summary.failed else 0)
