@@ -126,3 +126,45 @@ def test_a_dump_is_recognised_by_chrome_that_earlier_rules_already_took():
     result = Cleaner().clean_text(untitled, url="https://news.example.org/local/harbour-reopens")
     assert "main-content" in {line.removed_by for line in result.lines}
     assert set(ARTICLE) <= kept(result)
+
+
+# --- content class 2: lines a page really repeats ------------------------------------------------
+
+# An extractor's output of a forum thread: the second post quotes the first, the third quotes a
+# short line of the second.
+THREAD = """Best way to store winter tyres?
+riverside_mike
+March 3, 2026
+I have a set of winter tyres on rims and nowhere indoors to keep them over the summer. Is a garden shed good enough, or will the heat ruin them?
+Quote
+I have a set of winter tyres on rims and nowhere indoors to keep them over the summer. Is a garden shed good enough, or will the heat ruin them?
+A shed is fine if it stays dry. Stack them flat, keep them out of direct sunlight and away from the boiler or anything that makes ozone.
+Keep them out of direct sun
+Keep them out of direct sun
+This is the important part. Mine cracked after two summers by a south-facing window.
+Reply
+Share"""
+
+# A product page's text: its title printed twice (over the picture and above the text), and a
+# gallery label the template repeats.
+PRODUCT = """Trailhead 30L Daypack
+Trailhead 30L Daypack
+Picture 1 of 5
+Picture 1 of 5
+A light daypack with a padded back panel, two side pockets for bottles and a rain cover that packs into the lid.
+Capacity: 30 litres
+Weight: 780 g"""
+
+
+def test_lines_a_forum_thread_repeats_are_kept():
+    result = Cleaner().clean_text(THREAD, url="https://forum.example.net/threads/best-way-to-store-winter-tyres.4411/")
+    assert removed_by(result, "repeated-line") == []
+    text = result.text.split("\n")
+    assert text.count("Keep them out of direct sun") == 2
+    assert sum(line.startswith("I have a set of winter tyres") for line in text) == 2
+
+
+def test_a_repeated_title_and_gallery_label_still_go():
+    result = Cleaner().clean_text(PRODUCT, url="https://shop.example.com/p/trailhead-30l-daypack")
+    assert sorted(removed_by(result, "repeated-line")) == ["Picture 1 of 5", "Trailhead 30L Daypack"]
+    assert result.text.split("\n").count("Trailhead 30L Daypack") == 1

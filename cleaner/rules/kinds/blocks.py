@@ -10,7 +10,7 @@ import regex
 from cleaner.document import Line
 from cleaner.rules.kinds.base import (Context, Rule, Settings, ignore_case_setting, kept_lines, runs, setting,
                                       verbose_setting)
-from cleaner.text.stats import is_prose, looks_like_title, normalized, strip_bullet
+from cleaner.text.stats import ends_like_sentence, is_prose, looks_like_title, normalized, strip_bullet, word_count
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,19 @@ class CollapseRepeatsSettings(Settings):
     max_copies: int = setting(
         0, help="Leave a line alone when the document has more copies of it than this (table cells, "
                 "refrains); 0: no limit.")
+    max_words: int = setting(
+        0, help="Leave a line of more words than this alone: a repeated title or label is short, a "
+                "repeated paragraph is the page's own (a pull quote, a quoted post); 0: no limit.")
+    keep_sentences: bool = setting(
+        False, help="Leave a line alone that ends like a sentence (., !, ?: prose, an FAQ question), "
+                    "however short.")
+    keep_code: bool = setting(
+        False, help="Leave a line alone that looks like code (indented, or holding brackets, braces, "
+                    "semicolons or '='): a manual's examples repeat their lines.")
+
+
+# A line of code as an extractor keeps it: indented, or with the punctuation prose and labels lack.
+_CODE_LINE = regex.compile(r"^(?:\t| {2,})\S|[{}();=\[\]]")
 
 
 class CollapseRepeatsRule(Rule):
@@ -190,9 +203,17 @@ class CollapseRepeatsRule(Rule):
             if copies is not None and copies[key] > self.settings.max_copies:
                 recent = (recent + [key])[-self.settings.window:]
                 continue
-            if len(key) >= self.settings.min_chars and key in recent:
+            if len(key) >= self.settings.min_chars and key in recent and self._may_drop(line.text):
                 ctx.drop(line, self.id)
                 changed = True
                 continue
             recent = (recent + [key])[-self.settings.window:]
         return changed
+
+    def _may_drop(self, text: str) -> bool:
+        """Whether a repeat of this line may be chrome: only short lines that are no sentence."""
+        if self.settings.max_words and word_count(text) > self.settings.max_words:
+            return False
+        if self.settings.keep_code and _CODE_LINE.search(text):
+            return False
+        return not (self.settings.keep_sentences and ends_like_sentence(text))
